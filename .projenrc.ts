@@ -1,0 +1,87 @@
+import { awscdk, javascript, JsonFile } from 'projen';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-ses-multi-region-endpoint',
+  description: 'An AWS CDK construct for Amazon SES v2 global (multi-region) endpoints: waits until READY, exposes EndpointId, deletes cleanly.',
+  author: 'cdk-ses-multi-region-endpoint maintainers',
+  authorAddress: 'maintainers@example.com',
+  repositoryUrl: 'https://github.com/cdk-ses-multi-region-endpoint/cdk-ses-multi-region-endpoint.git',
+  license: 'Apache-2.0',
+  keywords: ['cdk', 'awscdk', 'aws-cdk', 'ses', 'sesv2', 'email', 'global-endpoint', 'multi-region-endpoint'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  // Versions measured to work together on this toolchain (see toolchain notes).
+  cdkVersion: '2.276.0',
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+
+  // Sources live in lib/; compiled JS goes to out/ so lib/ stays source-only.
+  srcdir: 'lib',
+  libdir: 'out',
+  entrypoint: 'out/index.js',
+  testdir: 'test',
+
+  devDeps: [
+    // Bundled into the handler by esbuild (pinned: the Lambda runtime's SDK may lag).
+    '@aws-sdk/client-sesv2@3.1176.0',
+    'aws-sdk-client-mock@^4.1.0',
+    'aws-cdk@2.1148.1',
+    'ts-node',
+    // typescript@latest is 7 (no JS compiler API): ts-jest, jsii and eslint need 6.
+    'typescript@~6.0.0',
+    '@types/node@^20',
+    '@types/aws-lambda',
+  ],
+  jestOptions: {
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // The lifecycle tests poll a local emulator; give them room without hiding hangs.
+      testTimeout: 30_000,
+    },
+  },
+  // Type-check lambda/ and the example app with the tests (jsii sees only lib/).
+  typecheckTests: true,
+  tsconfigDev: {
+    include: ['../lambda/**/*.ts', '../example/**/*.ts'],
+    compilerOptions: {},
+  },
+  gitignore: ['cdk.out', 'cdk.context.json', '/assets/'],
+  npmignoreEnabled: true,
+  github: false,
+  release: false,
+});
+
+// The package ships compiled JS (out/), the .jsii and the bundled handler (assets/); no sources.
+for (const pattern of ['/lambda/', '/example/', '/cdk.json', '/cdk.out/', '/lib/', '/bench/', '/docs/', '*.ts', '!*.d.ts']) {
+  project.addPackageIgnore(pattern);
+}
+
+// The custom-resource handler: bundled at pre-compile into assets/, shipped in the package.
+project.bundler.addBundle('lambda/multi-region-endpoint/index.ts', {
+  platform: 'node',
+  target: 'node22',
+  externals: [],
+  minify: true,
+  sourcemap: false,
+});
+
+// Tests drive the bundled handler, so bundle before jest; lint lambda/ and the example too.
+const bundleTask = project.tasks.tryFind('bundle');
+if (bundleTask) project.testTask.prependSpawn(bundleTask);
+project.eslint?.addLintPattern('lambda');
+project.eslint?.addLintPattern('example');
+
+// The example app that `npx cdk synth` synthesizes offline: no telemetry, no notices.
+new JsonFile(project, 'cdk.json', {
+  obj: {
+    app: 'npx projen bundle && npx ts-node --prefer-ts-exts --transpile-only example/app.ts',
+    notices: false,
+    context: {
+      'cli-telemetry': false,
+    },
+  },
+});
+
+project.synth();

@@ -1,0 +1,359 @@
+/**
+ * The lifecycle of one SES multi-region endpoint, as Provider-framework onEvent and
+ * isComplete handlers. Small pure functions over an injected SES v2 client: they
+ * throw with an actionable message and let the Provider framework report FAILED.
+ */
+import {
+  CreateMultiRegionEndpointCommand,
+  DeleteMultiRegionEndpointCommand,
+  GetMultiRegionEndpointCommand,
+  GetMultiRegionEndpointCommandOutput,
+  ListTagsForResourceCommand,
+  SESv2Client,
+  TagResourceCommand,
+  UntagResourceCommand,
+} from '@aws-sdk/client-sesv2';
+import {
+  DEFAULT_TIMEOUT_SECONDS,
+  endpointArn,
+  endpointNameError,
+  OWNER_TAG_KEY,
+  ownerTagValue,
+  parseStackId,
+  secondaryRegionError,
+  StackLocation,
+  tagErrors,
+  timeoutError,
+} from '../../lib/private/rules';
+
+/** What the handlers need from the outside world; injected so tests can drive them. */
+export interface HandlerContext {
+  readonly ses: Pick<SESv2Client, 'send'>;
+  /** Milliseconds since the epoch. */
+  readonly now: () => number;
+  /** Writes one structured log line. */
+  readonly log: (entry: Record<string, unknown>) => void;
+}
+
+/** The CloudFormation event as the Provider framework hands it over, plus what onEvent added. */
+export interface EndpointEvent {
+  readonly RequestType: 'Create' | 'Update' | 'Delete';
+  readonly StackId: string;
+  readonly LogicalResourceId: string;
+  readonly RequestId?: string;
+  readonly PhysicalResourceId?: string;
+  readonly ResourceProperties: Record<string, unknown>;
+  readonly OldResourceProperties?: Record<string, unknown>;
+  /** Set by onEvent: when waiting must give up (ms since the epoch). */
+  readonly WaitDeadline?: number;
+  /** Set by onEvent: when the endpoint was created (SES may answer NotFound for a moment after). */
+  readonly CreatedAt?: number;
+  /** Set by onEvent on Delete: nothing to wait for (gone already, or not ours). */
+  readonly NothingToDelete?: boolean;
+}
+
+export interface OnEventResult {
+  readonly PhysicalResourceId: string;
+  readonly WaitDeadline?: number;
+  readonly CreatedAt?: number;
+  readonly NothingToDelete?: boolean;
+}
+
+export interface IsCompleteResult {
+  readonly IsComplete: boolean;
+  readonly Data?: Record<string, string>;
+}
+
+/** The resource's properties after validation. */
+export interface EndpointProperties {
+  readonly endpointName: string;
+  readonly secondaryRegion: string;
+  readonly tags: ReadonlyArray<{ readonly Key: string; readonly Value: string }>;
+  readonly timeoutSeconds: number;
+}
+
+/** SES may answer NotFound for a short while after a successful Create. */
+export const NOT_FOUND_GRACE_MS = 60_000;
+
+const KNOWN_PROPERTIES = new Set(['ServiceToken', 'EndpointName', 'Details', 'Tags', 'TimeoutSeconds']);
+
+/**
+ * Validates the resource properties with the same rules the construct applies at synth
+ * (values that were tokens then are only known now). Throws listing every problem.
+ */
+export function parseProperties(raw: Record<string, unknown> | undefined, primaryRegion: string): EndpointProperties {
+  const props = raw ?? {};
+  const errors: string[] = [];
+  for (const key of Object.keys(props)) {
+    if (!KNOWN_PROPERTIES.has(key)) errors.push(`unknown property '${key}'`);
+  }
+  const nameError = endpointNameError(props.EndpointName, 'EndpointName');
+  if (nameError) errors.push(nameError);
+
+  const details = props.Details as { RouteDetails?: unknown } | undefined;
+  const routes = details?.RouteDetails;
+  let secondaryRegion = '';
+  if (!Array.isArray(routes) || routes.length !== 1) {
+    errors.push(`\`Details.RouteDetails\` must hold exactly one route (the secondary region), got: ${JSON.stringify(routes)}`);
+  } else {
+    secondaryRegion = (routes[0] as { Region?: unknown })?.Region as string;
+    const regionError = secondaryRegionError(secondaryRegion, primaryRegion, 'Details.RouteDetails[0].Region');
+    if (regionError) errors.push(regionError);
+  }
+
+  const rawTags = props.Tags ?? [];
+  let tags: Array<{ Key: string; Value: string }> = [];
+  if (!Array.isArray(rawTags) || rawTags.some((t) => typeof t !== 'object' || t === null)) {
+    errors.push(`\`Tags\` must be a list of {Key, Value}, got: ${JSON.stringify(rawTags)}`);
+  } else {
+    tags = rawTags as Array<{ Key: string; Value: string }>;
+    errors.push(...tagErrors(tags.map((t) => ({ key: t.Key, value: t.Value })), 'Tags'));
+  }
+
+  const timeoutSeconds = props.TimeoutSeconds === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(props.TimeoutSeconds);
+  const timeoutProblem = timeoutError(timeoutSeconds, 'TimeoutSeconds');
+  if (timeoutProblem) errors.push(timeoutProblem);
+
+  if (errors.length > 0) {
+    throw new Error(`Invalid properties for the SES multi-region endpoint: ${errors.join('; ')}`);
+  }
+  return { endpointName: props.EndpointName as string, secondaryRegion, tags, timeoutSeconds };
+}
+
+function errorName(error: unknown): string {
+  return (error as { name?: string })?.name ?? 'Error';
+}
+
+/** Sends one SES command and logs one JSON line with its outcome. */
+async function call<T>(ctx: HandlerContext, operation: string, endpointName: string, command: unknown): Promise<T> {
+  try {
+    const output = await ctx.ses.send(command as never) as T;
+    ctx.log({ operation, endpointName, outcome: 'ok' });
+    return output;
+  } catch (error) {
+    ctx.log({ operation, endpointName, outcome: errorName(error), message: (error as Error).message });
+    throw error;
+  }
+}
+
+interface Target {
+  readonly location: StackLocation;
+  readonly owner: string;
+}
+
+function targetOf(event: EndpointEvent): Target {
+  return {
+    location: parseStackId(event.StackId),
+    owner: ownerTagValue(event.StackId, event.LogicalResourceId),
+  };
+}
+
+/** The tags the endpoint must carry: the user's plus our ownership mark. */
+function desiredTags(props: EndpointProperties, target: Target): Array<{ Key: string; Value: string }> {
+  return [...props.tags.map(({ Key, Value }) => ({ Key, Value })), { Key: OWNER_TAG_KEY, Value: target.owner }];
+}
+
+/** Current tags of an endpoint, or undefined when it does not exist. */
+async function currentTags(ctx: HandlerContext, target: Target, name: string): Promise<Record<string, string> | undefined> {
+  try {
+    const output = await call<{ Tags?: Array<{ Key?: string; Value?: string }> }>(ctx, 'ListTagsForResource', name,
+      new ListTagsForResourceCommand({ ResourceArn: endpointArn(target.location, name) }));
+    return Object.fromEntries((output.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+  } catch (error) {
+    if (errorName(error) === 'NotFoundException') return undefined;
+    throw error;
+  }
+}
+
+/** Creates the endpoint, or adopts it when a retried or rolled-back request of this very resource made it already. */
+async function createEndpoint(ctx: HandlerContext, props: EndpointProperties, target: Target): Promise<OnEventResult> {
+  const name = props.endpointName;
+  try {
+    await call(ctx, 'CreateMultiRegionEndpoint', name, new CreateMultiRegionEndpointCommand({
+      EndpointName: name,
+      Details: { RoutesDetails: [{ Region: props.secondaryRegion }] },
+      Tags: desiredTags(props, target),
+    }));
+  } catch (error) {
+    if (errorName(error) === 'LimitExceededException') {
+      throw new Error(`Cannot create SES multi-region endpoint '${name}' in ${target.location.region}: the account's quota of multi-region endpoints is reached (${(error as Error).message}). Delete unused endpoints or request a quota increase.`);
+    }
+    if (errorName(error) !== 'AlreadyExistsException') throw error;
+    const tags = await currentTags(ctx, target, name);
+    if (tags?.[OWNER_TAG_KEY] !== target.owner) {
+      throw new Error(`An SES multi-region endpoint named '${name}' already exists in ${target.location.region} and was not created by this stack: choose another endpointName or import it. It was left untouched.`);
+    }
+    // Ours: a retried Create, or a rollback back to a name we still hold.
+    ctx.log({ operation: 'AdoptOwnEndpoint', endpointName: name, outcome: 'ok' });
+    await syncTags(ctx, props, target, tags);
+  }
+  const now = ctx.now();
+  return { PhysicalResourceId: name, CreatedAt: now, WaitDeadline: now + props.timeoutSeconds * 1000 };
+}
+
+/** Brings the endpoint's tags to the desired set; tags under the reserved `aws:` prefix are never touched. */
+async function syncTags(ctx: HandlerContext, props: EndpointProperties, target: Target, current: Record<string, string>): Promise<void> {
+  const name = props.endpointName;
+  const arn = endpointArn(target.location, name);
+  const desired = desiredTags(props, target);
+  const wantedKeys = new Set(desired.map((t) => t.Key));
+  const toRemove = Object.keys(current).filter((key) => !wantedKeys.has(key) && !key.toLowerCase().startsWith('aws:'));
+  const toSet = desired.filter((t) => current[t.Key] !== t.Value);
+  if (toRemove.length > 0) {
+    await call(ctx, 'UntagResource', name, new UntagResourceCommand({ ResourceArn: arn, TagKeys: toRemove }));
+  }
+  if (toSet.length > 0) {
+    await call(ctx, 'TagResource', name, new TagResourceCommand({ ResourceArn: arn, Tags: toSet }));
+  }
+}
+
+async function onCreate(event: EndpointEvent, ctx: HandlerContext): Promise<OnEventResult> {
+  const target = targetOf(event);
+  const props = parseProperties(event.ResourceProperties, target.location.region);
+  return createEndpoint(ctx, props, target);
+}
+
+async function onUpdate(event: EndpointEvent, ctx: HandlerContext): Promise<OnEventResult> {
+  const target = targetOf(event);
+  const props = parseProperties(event.ResourceProperties, target.location.region);
+  const currentName = event.PhysicalResourceId;
+  if (props.endpointName !== currentName) {
+    // A new name means a new endpoint; CloudFormation deletes the old one during cleanup.
+    return createEndpoint(ctx, props, target);
+  }
+  const oldRegion = (event.OldResourceProperties?.Details as { RouteDetails?: Array<{ Region?: string }> } | undefined)?.RouteDetails?.[0]?.Region;
+  if (oldRegion !== undefined && oldRegion !== props.secondaryRegion) {
+    throw new Error(`Cannot change the secondary region of SES multi-region endpoint '${currentName}' from ${oldRegion} to ${props.secondaryRegion} in place: SES cannot change routes. Change endpointName too (or omit it so the library generates a name), and CloudFormation will replace the endpoint. Nothing was changed.`);
+  }
+  const tags = await currentTags(ctx, target, currentName);
+  if (tags === undefined) {
+    throw new Error(`SES multi-region endpoint '${currentName}' no longer exists in ${target.location.region} (deleted outside CloudFormation?). Remove the resource from the stack or give it a new endpointName to create it again.`);
+  }
+  await syncTags(ctx, props, target, tags);
+  return { PhysicalResourceId: currentName, WaitDeadline: ctx.now() + props.timeoutSeconds * 1000 };
+}
+
+/** Delete asks SES to delete; a ConcurrentModification (still CREATING) is retried from isComplete. */
+async function requestDeletion(ctx: HandlerContext, name: string): Promise<'requested' | 'gone' | 'busy'> {
+  try {
+    await call(ctx, 'DeleteMultiRegionEndpoint', name, new DeleteMultiRegionEndpointCommand({ EndpointName: name }));
+    return 'requested';
+  } catch (error) {
+    if (errorName(error) === 'NotFoundException') return 'gone';
+    if (errorName(error) === 'ConcurrentModificationException') return 'busy';
+    throw error;
+  }
+}
+
+async function onDelete(event: EndpointEvent, ctx: HandlerContext): Promise<OnEventResult> {
+  const name = event.PhysicalResourceId ?? '';
+  if (endpointNameError(name) !== undefined) {
+    // Not an endpoint name (a create that failed before naming anything): nothing of ours exists.
+    ctx.log({ operation: 'Delete', endpointName: name, outcome: 'not an endpoint name, nothing to delete' });
+    return { PhysicalResourceId: name, NothingToDelete: true };
+  }
+  const target = targetOf(event);
+  const tags = await currentTags(ctx, target, name);
+  if (tags === undefined) {
+    return { PhysicalResourceId: name, NothingToDelete: true };
+  }
+  if (tags[OWNER_TAG_KEY] !== target.owner) {
+    ctx.log({ operation: 'Delete', endpointName: name, outcome: 'not created by this resource, left untouched', owner: tags[OWNER_TAG_KEY] ?? null });
+    return { PhysicalResourceId: name, NothingToDelete: true };
+  }
+  const outcome = await requestDeletion(ctx, name);
+  const timeoutSeconds = Number(event.ResourceProperties?.TimeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS);
+  const waitSeconds = timeoutError(timeoutSeconds) === undefined ? timeoutSeconds : DEFAULT_TIMEOUT_SECONDS;
+  return { PhysicalResourceId: name, NothingToDelete: outcome === 'gone', WaitDeadline: ctx.now() + waitSeconds * 1000 };
+}
+
+/** The Provider framework's onEvent handler. */
+export async function onEvent(event: EndpointEvent, ctx: HandlerContext): Promise<OnEventResult> {
+  switch (event.RequestType) {
+    case 'Create': return onCreate(event, ctx);
+    case 'Update': return onUpdate(event, ctx);
+    case 'Delete': return onDelete(event, ctx);
+    default: throw new Error(`Unknown RequestType: ${JSON.stringify((event as { RequestType?: unknown }).RequestType)}`);
+  }
+}
+
+async function getEndpoint(ctx: HandlerContext, name: string): Promise<GetMultiRegionEndpointCommandOutput | undefined> {
+  try {
+    return await call<GetMultiRegionEndpointCommandOutput>(ctx, 'GetMultiRegionEndpoint', name, new GetMultiRegionEndpointCommand({ EndpointName: name }));
+  } catch (error) {
+    if (errorName(error) === 'NotFoundException') return undefined;
+    throw error;
+  }
+}
+
+function timedOut(event: EndpointEvent, ctx: HandlerContext): boolean {
+  return event.WaitDeadline !== undefined && ctx.now() >= event.WaitDeadline;
+}
+
+function waitedSeconds(event: EndpointEvent): number {
+  const timeoutSeconds = Number(event.ResourceProperties?.TimeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS);
+  return Number.isFinite(timeoutSeconds) ? timeoutSeconds : DEFAULT_TIMEOUT_SECONDS;
+}
+
+async function isReady(event: EndpointEvent, ctx: HandlerContext): Promise<IsCompleteResult> {
+  const target = targetOf(event);
+  const props = parseProperties(event.ResourceProperties, target.location.region);
+  const name = props.endpointName;
+  const where = `SES multi-region endpoint '${name}' in ${target.location.region}`;
+  const endpoint = await getEndpoint(ctx, name);
+  if (endpoint === undefined) {
+    const created = event.CreatedAt ?? 0;
+    if (ctx.now() - created < NOT_FOUND_GRACE_MS && !timedOut(event, ctx)) {
+      return { IsComplete: false }; // eventually consistent right after Create
+    }
+    throw new Error(`${where} was not found: it was deleted outside CloudFormation or never became visible.`);
+  }
+  switch (endpoint.Status) {
+    case 'READY': {
+      const routes = (endpoint.Routes ?? []).map((r) => r.Region);
+      if (routes.length !== 1 || routes[0] !== props.secondaryRegion) {
+        throw new Error(`${where} routes to ${JSON.stringify(routes)}, not to ${props.secondaryRegion}: choose another endpointName.`);
+      }
+      return {
+        IsComplete: true,
+        Data: {
+          EndpointId: endpoint.EndpointId ?? '',
+          EndpointName: name,
+          Arn: endpointArn(target.location, name),
+          Status: endpoint.Status,
+          PrimaryRegion: target.location.region,
+          SecondaryRegion: props.secondaryRegion,
+        },
+      };
+    }
+    case 'FAILED':
+      throw new Error(`${where} has status FAILED: SES could not provision it. Check that SES is available and your account is out of the sandbox in both ${target.location.region} and ${props.secondaryRegion}, then deploy again.`);
+    case 'DELETING':
+      throw new Error(`${where} is being deleted (status DELETING) by someone else while this stack expects it to exist.`);
+    default:
+      if (timedOut(event, ctx)) {
+        throw new Error(`Timed out after ${waitedSeconds(event)} seconds waiting for ${where} to become READY; last status: ${endpoint.Status}. Raise \`timeout\` or check the endpoint in the SES console.`);
+      }
+      return { IsComplete: false };
+  }
+}
+
+async function isDeleted(event: EndpointEvent, ctx: HandlerContext): Promise<IsCompleteResult> {
+  if (event.NothingToDelete) return { IsComplete: true };
+  const name = event.PhysicalResourceId ?? '';
+  const endpoint = await getEndpoint(ctx, name);
+  if (endpoint === undefined) return { IsComplete: true };
+  if (timedOut(event, ctx)) {
+    throw new Error(`Timed out after ${waitedSeconds(event)} seconds waiting for SES multi-region endpoint '${name}' to be deleted; last status: ${endpoint.Status}.`);
+  }
+  if (endpoint.Status !== 'DELETING') {
+    // The first Delete met a still-CREATING endpoint (ConcurrentModification): ask again.
+    if (await requestDeletion(ctx, name) === 'gone') return { IsComplete: true };
+  }
+  return { IsComplete: false };
+}
+
+/** The Provider framework's isComplete handler; Data only once the endpoint is READY. */
+export async function isComplete(event: EndpointEvent, ctx: HandlerContext): Promise<IsCompleteResult> {
+  return event.RequestType === 'Delete' ? isDeleted(event, ctx) : isReady(event, ctx);
+}

@@ -1,0 +1,98 @@
+import * as path from 'path';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+
+/** The handler bundle esbuild writes at pre-compile; it ships inside the npm package. */
+const HANDLER_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'lambda', 'multi-region-endpoint', 'index');
+
+/** How often the Provider framework asks isComplete whether SES is done. */
+export const QUERY_INTERVAL = Duration.seconds(5);
+
+/**
+ * One Provider (and its Lambdas, role and logs) per stack, however many endpoints:
+ * a stack singleton with a stable id, like aws-cdk's DynamoDB replica provider.
+ */
+export class MultiRegionEndpointProvider extends Construct {
+  /** Returns the stack's provider, creating it on first use. */
+  public static getOrCreate(scope: Construct): MultiRegionEndpointProvider {
+    const stack = Stack.of(scope);
+    const id = 'cdk-ses-multi-region-endpoint.Provider';
+    return (stack.node.tryFindChild(id) as MultiRegionEndpointProvider | undefined) ?? new MultiRegionEndpointProvider(stack, id);
+  }
+
+  /** The role both handlers run as; custom resources depend on it so its policy outlives them. */
+  public readonly role: iam.Role;
+  public readonly onEventHandler: lambda.Function;
+  public readonly isCompleteHandler: lambda.Function;
+  public readonly provider: cr.Provider;
+  /** Explicit endpoint names already used in this stack (two resources must not share one). */
+  public readonly explicitNames = new Map<string, string>();
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.THREE_MONTHS });
+
+    this.role = new iam.Role(this, 'HandlerRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Manages SES multi-region endpoints for cdk-ses-multi-region-endpoint',
+    });
+    logGroup.grantWrite(this.role);
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ManageOwnEndpoints',
+      actions: ['ses:GetMultiRegionEndpoint', 'ses:DeleteMultiRegionEndpoint'],
+      // Every endpoint of this account and region rather than exact names: when a rename
+      // replaces an endpoint, CloudFormation deletes the old one after this policy has
+      // already moved on to the new name, so an exact-name policy would orphan it. The
+      // handler deletes only endpoints that carry this resource's ownership tag.
+      resources: [stack.formatArn({ service: 'ses', resource: 'multi-region-endpoint', resourceName: '*' })],
+    }));
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'CreateAndTagEndpoints',
+      // SES defines no resource type for these actions (Create has no ARN yet; the tag
+      // actions list none for multi-region endpoints), so IAM only accepts '*' here.
+      actions: ['ses:CreateMultiRegionEndpoint', 'ses:TagResource', 'ses:UntagResource', 'ses:ListTagsForResource'],
+      resources: ['*'],
+    }));
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'CreateSesServiceLinkedRole',
+      // A documented prerequisite of the first global endpoint in an account.
+      actions: ['iam:CreateServiceLinkedRole'],
+      resources: [stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: 'aws-service-role/ses.amazonaws.com/*' })],
+      conditions: { StringEquals: { 'iam:AWSServiceName': 'ses.amazonaws.com' } },
+    }));
+
+    const handler = (handlerId: string, entry: string, description: string) => new lambda.Function(this, handlerId, {
+      code: lambda.Code.fromAsset(HANDLER_BUNDLE),
+      handler: `index.${entry}`,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.minutes(2),
+      role: this.role,
+      logGroup,
+      description,
+    });
+    this.onEventHandler = handler('OnEventHandler', 'onEvent', 'Creates, updates and deletes SES multi-region endpoints');
+    this.isCompleteHandler = handler('IsCompleteHandler', 'isComplete', 'Reports whether an SES multi-region endpoint is READY or gone');
+
+    this.provider = new cr.Provider(this, 'Provider', {
+      onEventHandler: this.onEventHandler,
+      isCompleteHandler: this.isCompleteHandler,
+      queryInterval: QUERY_INTERVAL,
+      // The framework's ceiling; each endpoint's own `timeout` is enforced by the handler.
+      totalTimeout: Duration.hours(1),
+      logGroup,
+    });
+  }
+
+  /** The service token custom resources send their events to. */
+  public get serviceToken(): string {
+    return this.provider.serviceToken;
+  }
+}

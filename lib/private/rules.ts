@@ -1,0 +1,166 @@
+/**
+ * Validation and naming rules for SES multi-region endpoints.
+ *
+ * Pure: no aws-cdk-lib import, because the custom-resource handler bundles this
+ * file too. The construct applies these rules at synth time to resolved values;
+ * the handler applies the very same rules to whatever reached it as tokens.
+ */
+import { createHash } from 'crypto';
+
+/** SES: EndpointName is 1-64 characters of letters, digits, `_` and `-`. */
+export const ENDPOINT_NAME_PATTERN = /^[\w-]+$/;
+export const ENDPOINT_NAME_MAX_LENGTH = 64;
+
+/** Region names such as `us-west-2`, `us-gov-east-1`, `eusc-de-east-1`. */
+export const REGION_PATTERN = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
+export const REGION_MAX_LENGTH = 25;
+
+/** SES allows 50 tags per resource; the library keeps one for its ownership tag. */
+export const MAX_TAGS_PER_RESOURCE = 50;
+export const OWNER_TAG_KEY = 'cdk-ses-multi-region-endpoint:owner';
+export const MAX_USER_TAGS = MAX_TAGS_PER_RESOURCE - 1;
+export const TAG_KEY_MAX_LENGTH = 128;
+export const TAG_VALUE_MAX_LENGTH = 256;
+/** Unicode letters, digits, white space and `_ . : / = + -` (SES tag rules). */
+const TAG_CHARACTERS = /^[\p{L}\p{N}\s_.:/=+\-]*$/u;
+const TAG_CHARACTERS_TEXT = 'Unicode letters, digits, white space or _ . : / = + -';
+
+/** The range the Provider framework allows for waiting (its total timeout is at most one hour). */
+export const MIN_TIMEOUT_SECONDS = 5;
+export const MAX_TIMEOUT_SECONDS = 3600;
+export const DEFAULT_TIMEOUT_SECONDS = 1800;
+
+/** A generated name is `<prefix>-<secondaryRegion>`; the prefix leaves room for the longest region. */
+export const GENERATED_PREFIX_MAX_LENGTH = ENDPOINT_NAME_MAX_LENGTH - 1 - REGION_MAX_LENGTH;
+
+function show(value: unknown): string {
+  return typeof value === 'string' ? `'${value}'` : JSON.stringify(value) ?? String(value);
+}
+
+/** Returns why `name` is not a valid endpoint name, or undefined when it is. */
+export function endpointNameError(name: unknown, prop = 'endpointName'): string | undefined {
+  if (typeof name === 'string' && name.length >= 1 && name.length <= ENDPOINT_NAME_MAX_LENGTH && ENDPOINT_NAME_PATTERN.test(name)) {
+    return undefined;
+  }
+  return `\`${prop}\` must match ^[\\w-]+$ and be 1-${ENDPOINT_NAME_MAX_LENGTH} characters, got: ${show(name)}`;
+}
+
+/**
+ * Returns why `region` is not a valid secondary region, or undefined when it is.
+ * @param primaryRegion the region the endpoint is created in, when known
+ */
+export function secondaryRegionError(region: unknown, primaryRegion?: string, prop = 'secondaryRegion'): string | undefined {
+  if (typeof region !== 'string' || region.length > REGION_MAX_LENGTH || !REGION_PATTERN.test(region)) {
+    return `\`${prop}\` must be an AWS region name such as 'us-west-2', got: ${show(region)}`;
+  }
+  if (primaryRegion !== undefined && region === primaryRegion) {
+    return `\`${prop}\` must differ from the primary region (the stack's region, where the endpoint is created), got: ${show(region)}`;
+  }
+  return undefined;
+}
+
+/**
+ * Returns every reason why `tags` are not valid endpoint tags (empty when they are).
+ * @param isUnresolved tells which keys and values are not known yet (synth-time tokens);
+ *   those are skipped here and checked by the handler
+ */
+export function tagErrors(
+  tags: ReadonlyArray<{ key: unknown; value: unknown }>,
+  prop = 'tags',
+  isUnresolved: (value: unknown) => boolean = () => false,
+): string[] {
+  const errors: string[] = [];
+  if (tags.length > MAX_USER_TAGS) {
+    errors.push(`\`${prop}\` may hold at most ${MAX_USER_TAGS} tags (SES allows ${MAX_TAGS_PER_RESOURCE}, this library keeps 1 for its ownership tag), got: ${tags.length}`);
+  }
+  const seen = new Set<unknown>();
+  for (const { key, value } of tags) {
+    if (isUnresolved(key)) continue;
+    if (typeof key !== 'string' || key.length < 1 || key.length > TAG_KEY_MAX_LENGTH || !TAG_CHARACTERS.test(key)) {
+      errors.push(`\`${prop}\` keys must be 1-${TAG_KEY_MAX_LENGTH} characters of ${TAG_CHARACTERS_TEXT}, got: ${show(key)}`);
+      continue;
+    }
+    if (key.toLowerCase().startsWith('aws:')) {
+      errors.push(`\`${prop}\` keys must not start with 'aws:' (reserved by AWS), got: ${show(key)}`);
+    } else if (key === OWNER_TAG_KEY) {
+      errors.push(`\`${prop}\` key ${show(OWNER_TAG_KEY)} is reserved by this library to mark the endpoints it owns, got: ${show(key)}`);
+    }
+    if (seen.has(key)) {
+      errors.push(`\`${prop}\` keys must be unique, got ${show(key)} twice`);
+    }
+    seen.add(key);
+    if (isUnresolved(value)) continue;
+    if (typeof value !== 'string' || value.length > TAG_VALUE_MAX_LENGTH || !TAG_CHARACTERS.test(value)) {
+      errors.push(`\`${prop}\` value of ${show(key)} must be 0-${TAG_VALUE_MAX_LENGTH} characters of ${TAG_CHARACTERS_TEXT}, got: ${show(value)}`);
+    }
+  }
+  return errors;
+}
+
+/** Returns why `seconds` is not a valid wait timeout, or undefined when it is. */
+export function timeoutError(seconds: unknown, prop = 'timeout'): string | undefined {
+  if (typeof seconds === 'number' && Number.isInteger(seconds) && seconds >= MIN_TIMEOUT_SECONDS && seconds <= MAX_TIMEOUT_SECONDS) {
+    return undefined;
+  }
+  return `\`${prop}\` must be a whole number of seconds between ${MIN_TIMEOUT_SECONDS} seconds and ${MAX_TIMEOUT_SECONDS / 60} minutes (the Provider framework's limit), got: ${typeof seconds === 'number' ? `${seconds} seconds` : show(seconds)}`;
+}
+
+function sanitize(text: string): string {
+  return text.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
+}
+
+/**
+ * The stable part of a generated endpoint name: readable path components plus a hash
+ * of the stack name and construct path, so it is unique per stack and construct and
+ * the same on every synth.
+ */
+export function generatedNamePrefix(stackName: string, constructPath: string): string {
+  const hash = createHash('sha256').update(`${stackName}\0${constructPath}`).digest('hex').slice(0, 8);
+  const readableRoom = GENERATED_PREFIX_MAX_LENGTH - hash.length - 1;
+  const readable = sanitize(constructPath.split('/').filter(Boolean).join('-'));
+  const tail = readable.length > readableRoom ? readable.slice(readable.length - readableRoom).replace(/^[-_]+/, '') : readable;
+  return tail ? `${tail}-${hash}` : hash;
+}
+
+/**
+ * A generated endpoint name ends with the secondary region, so changing the region
+ * changes the name and CloudFormation's replacement creates the new endpoint before
+ * deleting the old one.
+ */
+export function generatedEndpointName(prefix: string, secondaryRegion: string): string {
+  return `${prefix}-${secondaryRegion}`;
+}
+
+/** Where the endpoint lives: parsed from a CloudFormation stack ARN. */
+export interface StackLocation {
+  readonly partition: string;
+  readonly region: string;
+  readonly account: string;
+}
+
+/** Parses `arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<id>`. */
+export function parseStackId(stackId: unknown): StackLocation {
+  const match = typeof stackId === 'string' ? /^arn:([^:]+):cloudformation:([^:]+):(\d{12}):stack\/.+/.exec(stackId) : null;
+  if (!match) {
+    throw new Error(`StackId must be a CloudFormation stack ARN, got: ${show(stackId)}`);
+  }
+  return { partition: match[1], region: match[2], account: match[3] };
+}
+
+/** The endpoint ARN (used for tagging and IAM); SES builds it from the name and never returns it. */
+export function endpointArn(location: StackLocation, endpointName: string): string {
+  return `arn:${location.partition}:ses:${location.region}:${location.account}:multi-region-endpoint/${endpointName}`;
+}
+
+/**
+ * The value of the ownership tag: the stack's id and the resource's logical id, so a
+ * rebuilt stack of the same name or another resource never claims this endpoint.
+ * Hashed only if it would not fit a tag value.
+ */
+export function ownerTagValue(stackId: string, logicalResourceId: string): string {
+  const value = `${stackId}/${logicalResourceId}`;
+  if (value.length <= TAG_VALUE_MAX_LENGTH && TAG_CHARACTERS.test(value)) {
+    return value;
+  }
+  return `sha256:${createHash('sha256').update(value).digest('hex')}`;
+}
