@@ -72,6 +72,22 @@ const bundleTask = project.tasks.tryFind('bundle');
 if (bundleTask) project.testTask.prependSpawn(bundleTask);
 project.eslint?.addLintPattern('lambda');
 project.eslint?.addLintPattern('example');
+// The handler's SDK is a devDependency on purpose: esbuild bundles it into the asset.
+project.eslint?.allowDevDeps('lambda/**');
+// eslint's project service needs a tsconfig beside lambda/ and example/ (jsii sees only lib/).
+for (const dir of ['lambda', 'example']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: {
+      extends: '../tsconfig.json',
+      compilerOptions: { rootDir: '..', noEmit: true },
+      include: ['**/*.ts', '../lib/**/*.ts'],
+    },
+  });
+}
+
+// This machine (and CI) run Node 20, past its end of life: silence the banners, not errors.
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+project.tasks.addEnvironment('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
 
 // The example app that `npx cdk synth` synthesizes offline: no telemetry, no notices.
 new JsonFile(project, 'cdk.json', {

@@ -255,6 +255,8 @@ async function onDelete(event: EndpointEvent, ctx: HandlerContext): Promise<OnEv
   const target = targetOf(event);
   const tags = await currentTags(ctx, target, name);
   if (tags === undefined) {
+    // Already gone. (CloudFormation deletes a custom resource only after its Create finished,
+    // i.e. after Get saw the endpoint, so this is not SES's short NotFound window after Create.)
     return { PhysicalResourceId: name, NothingToDelete: true };
   }
   if (tags[OWNER_TAG_KEY] !== target.owner) {
@@ -310,8 +312,10 @@ async function isReady(event: EndpointEvent, ctx: HandlerContext): Promise<IsCom
   }
   switch (endpoint.Status) {
     case 'READY': {
+      // Whether SES lists the primary among the routes is not documented: compare the rest.
       const routes = (endpoint.Routes ?? []).map((r) => r.Region);
-      if (routes.length !== 1 || routes[0] !== props.secondaryRegion) {
+      const secondaries = routes.filter((region) => region !== target.location.region);
+      if (secondaries.length !== 1 || secondaries[0] !== props.secondaryRegion) {
         throw new Error(`${where} routes to ${JSON.stringify(routes)}, not to ${props.secondaryRegion}: choose another endpointName.`);
       }
       return {
