@@ -1,0 +1,287 @@
+/**
+ * Unit tests of every handler branch, with the SES client mocked. The same handler,
+ * bundled, runs against the local emulator in lifecycle.test.ts.
+ */
+import {
+  AlreadyExistsException,
+  ConcurrentModificationException,
+  CreateMultiRegionEndpointCommand,
+  DeleteMultiRegionEndpointCommand,
+  GetMultiRegionEndpointCommand,
+  GetMultiRegionEndpointCommandOutput,
+  LimitExceededException,
+  ListTagsForResourceCommand,
+  NotFoundException,
+  SESv2Client,
+  TagResourceCommand,
+  UntagResourceCommand,
+} from '@aws-sdk/client-sesv2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { EndpointEvent, HandlerContext, isComplete, NOT_FOUND_GRACE_MS, onEvent } from '../lambda/multi-region-endpoint/handler';
+import { OWNER_TAG_KEY } from '../lib/private/rules';
+
+const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/MailStack/0f1e2d3c-aaaa-bbbb-cccc-000000000001';
+const OWNER = `${STACK_ID}/Global`;
+const ARN = 'arn:aws:ses:us-east-1:123456789012:multi-region-endpoint/orders-mail';
+const T0 = 1_700_000_000_000;
+
+const ses = mockClient(SESv2Client);
+let clock = T0;
+let logs: Array<Record<string, unknown>> = [];
+const ctx: HandlerContext = { ses: new SESv2Client({ region: 'us-east-1' }), now: () => clock, log: (e) => logs.push(e) };
+
+const props = (overrides: Record<string, unknown> = {}) => ({
+  ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:fw',
+  EndpointName: 'orders-mail',
+  Details: { RouteDetails: [{ Region: 'us-west-2' }] },
+  Tags: [{ Key: 'team', Value: 'mail' }],
+  TimeoutSeconds: '60',
+  ...overrides,
+});
+
+function event(requestType: EndpointEvent['RequestType'], extra: Partial<EndpointEvent> = {}): EndpointEvent {
+  return { RequestType: requestType, StackId: STACK_ID, LogicalResourceId: 'Global', RequestId: 'req-1', ResourceProperties: props(), ...extra };
+}
+
+const exception = <T>(Ctor: new (args: any) => T, message = 'x') => new Ctor({ message, $metadata: {} });
+type Endpoint = Partial<GetMultiRegionEndpointCommandOutput>;
+const ready = (overrides: Endpoint = {}): Endpoint => ({ EndpointName: 'orders-mail', EndpointId: 'abcdef12.g3h', Status: 'READY', Routes: [{ Region: 'us-west-2' }], ...overrides });
+const writes = () => [CreateMultiRegionEndpointCommand, DeleteMultiRegionEndpointCommand, TagResourceCommand, UntagResourceCommand]
+  .reduce((n, command) => n + ses.commandCalls(command as any).length, 0);
+
+beforeEach(() => {
+  ses.reset();
+  clock = T0;
+  logs = [];
+});
+
+describe('Create', () => {
+  test('creates the endpoint with one route and the tags plus the ownership tag', async () => {
+    ses.on(CreateMultiRegionEndpointCommand).resolves({ Status: 'CREATING', EndpointId: 'abcdef12.g3h' });
+    const result = await onEvent(event('Create'), ctx);
+    expect(result).toEqual({ PhysicalResourceId: 'orders-mail', CreatedAt: T0, WaitDeadline: T0 + 60_000 });
+    expect(ses.commandCalls(CreateMultiRegionEndpointCommand)[0].args[0].input).toEqual({
+      EndpointName: 'orders-mail',
+      Details: { RoutesDetails: [{ Region: 'us-west-2' }] },
+      Tags: [{ Key: 'team', Value: 'mail' }, { Key: OWNER_TAG_KEY, Value: OWNER }],
+    });
+    expect(logs).toEqual([{ operation: 'CreateMultiRegionEndpoint', endpointName: 'orders-mail', outcome: 'ok' }]);
+  });
+
+  test('an endpoint of the same name that this resource did not create is left untouched', async () => {
+    ses.on(CreateMultiRegionEndpointCommand).rejects(exception(AlreadyExistsException));
+    ses.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: OWNER_TAG_KEY, Value: 'arn:aws:cloudformation:us-east-1:123456789012:stack/Other/1/Global' }] });
+    await expect(onEvent(event('Create'), ctx)).rejects.toThrow(
+      "An SES multi-region endpoint named 'orders-mail' already exists in us-east-1 and was not created by this stack: choose another endpointName or import it.");
+    expect(ses.commandCalls(ListTagsForResourceCommand)[0].args[0].input).toEqual({ ResourceArn: ARN });
+    expect(writes()).toBe(1); // the refused Create only
+  });
+
+  test('an untagged endpoint of the same name is foreign too', async () => {
+    ses.on(CreateMultiRegionEndpointCommand).rejects(exception(AlreadyExistsException));
+    ses.on(ListTagsForResourceCommand).resolves({ Tags: [] });
+    await expect(onEvent(event('Create'), ctx)).rejects.toThrow('was not created by this stack');
+  });
+
+  test('a retried Create of an endpoint this resource already made adopts it', async () => {
+    ses.on(CreateMultiRegionEndpointCommand).rejects(exception(AlreadyExistsException));
+    ses.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: 'team', Value: 'mail' }, { Key: OWNER_TAG_KEY, Value: OWNER }] });
+    await expect(onEvent(event('Create'), ctx)).resolves.toMatchObject({ PhysicalResourceId: 'orders-mail' });
+    expect(writes()).toBe(1); // tags already right: nothing more to write
+  });
+
+  test('a quota error says the quota was reached', async () => {
+    ses.on(CreateMultiRegionEndpointCommand).rejects(exception(LimitExceededException, 'Maximum number of endpoints reached'));
+    await expect(onEvent(event('Create'), ctx)).rejects.toThrow("the account's quota of multi-region endpoints is reached");
+  });
+
+  test.each([
+    ['a name with spaces', { EndpointName: 'a b' }, "`EndpointName` must match ^[\\w-]+$ and be 1-64 characters, got: 'a b'"],
+    ['no name', { EndpointName: undefined }, '`EndpointName` must match'],
+    ['no routes', { Details: { RouteDetails: [] } }, '`Details.RouteDetails` must hold exactly one route'],
+    ['two routes', { Details: { RouteDetails: [{ Region: 'us-west-2' }, { Region: 'eu-west-1' }] } }, '`Details.RouteDetails` must hold exactly one route'],
+    ['the primary as secondary', { Details: { RouteDetails: [{ Region: 'us-east-1' }] } }, '`Details.RouteDetails[0].Region` must differ from the primary region'],
+    ['a malformed region', { Details: { RouteDetails: [{ Region: 'mars' }] } }, "`Details.RouteDetails[0].Region` must be an AWS region name such as 'us-west-2', got: 'mars'"],
+    ['a reserved tag', { Tags: [{ Key: 'aws:x', Value: 'y' }] }, "`Tags` keys must not start with 'aws:'"],
+    ['a non-string tag value', { Tags: [{ Key: 'k', Value: 5 }] }, "`Tags` value of 'k' must be 0-256 characters"],
+    ['tags that are not a list', { Tags: { k: 'v' } }, '`Tags` must be a list of {Key, Value}'],
+    ['a bad timeout', { TimeoutSeconds: 'soon' }, '`TimeoutSeconds` must be a whole number of seconds'],
+    ['an unknown property', { Extra: 1 }, "unknown property 'Extra'"],
+  ])('refuses %s before calling SES', async (_, overrides, message) => {
+    await expect(onEvent(event('Create', { ResourceProperties: props(overrides) }), ctx)).rejects.toThrow(message);
+    expect(ses.calls()).toHaveLength(0);
+  });
+
+  test('other SES errors fail the deployment as they are', async () => {
+    ses.on(CreateMultiRegionEndpointCommand).rejects(new Error('boom'));
+    await expect(onEvent(event('Create'), ctx)).rejects.toThrow('boom');
+  });
+});
+
+describe('isComplete after Create/Update', () => {
+  const waiting = (extra: Partial<EndpointEvent> = {}) => event('Create', { PhysicalResourceId: 'orders-mail', CreatedAt: T0, WaitDeadline: T0 + 60_000, ...extra });
+
+  test('READY completes with the attributes', async () => {
+    ses.on(GetMultiRegionEndpointCommand).resolves(ready());
+    await expect(isComplete(waiting(), ctx)).resolves.toEqual({
+      IsComplete: true,
+      Data: { EndpointId: 'abcdef12.g3h', EndpointName: 'orders-mail', Arn: ARN, Status: 'READY', PrimaryRegion: 'us-east-1', SecondaryRegion: 'us-west-2' },
+    });
+  });
+
+  test('CREATING keeps waiting, without Data', async () => {
+    ses.on(GetMultiRegionEndpointCommand).resolves(ready({ Status: 'CREATING' }));
+    await expect(isComplete(waiting(), ctx)).resolves.toEqual({ IsComplete: false });
+  });
+
+  test('CREATING past the timeout fails with the last status', async () => {
+    ses.on(GetMultiRegionEndpointCommand).resolves(ready({ Status: 'CREATING' }));
+    clock = T0 + 60_000;
+    await expect(isComplete(waiting(), ctx)).rejects.toThrow(
+      "Timed out after 60 seconds waiting for SES multi-region endpoint 'orders-mail' in us-east-1 to become READY; last status: CREATING.");
+  });
+
+  test('FAILED fails naming the endpoint and its status', async () => {
+    ses.on(GetMultiRegionEndpointCommand).resolves(ready({ Status: 'FAILED' }));
+    await expect(isComplete(waiting(), ctx)).rejects.toThrow("SES multi-region endpoint 'orders-mail' in us-east-1 has status FAILED");
+  });
+
+  test('DELETING fails', async () => {
+    ses.on(GetMultiRegionEndpointCommand).resolves(ready({ Status: 'DELETING' }));
+    await expect(isComplete(waiting(), ctx)).rejects.toThrow('is being deleted (status DELETING)');
+  });
+
+  test('NotFound right after Create is tolerated, later it fails', async () => {
+    ses.on(GetMultiRegionEndpointCommand).rejects(exception(NotFoundException));
+    clock = T0 + NOT_FOUND_GRACE_MS - 1;
+    await expect(isComplete(waiting({ WaitDeadline: T0 + 600_000 }), ctx)).resolves.toEqual({ IsComplete: false });
+    clock = T0 + NOT_FOUND_GRACE_MS;
+    await expect(isComplete(waiting({ WaitDeadline: T0 + 600_000 }), ctx)).rejects.toThrow("SES multi-region endpoint 'orders-mail' in us-east-1 was not found");
+  });
+
+  test('the primary region among the routes is accepted', async () => {
+    ses.on(GetMultiRegionEndpointCommand).resolves(ready({ Routes: [{ Region: 'us-east-1' }, { Region: 'us-west-2' }] }));
+    await expect(isComplete(waiting(), ctx)).resolves.toMatchObject({ IsComplete: true });
+  });
+
+  test('an adopted endpoint that routes elsewhere is refused', async () => {
+    ses.on(GetMultiRegionEndpointCommand).resolves(ready({ Routes: [{ Region: 'eu-west-1' }] }));
+    await expect(isComplete(waiting(), ctx)).rejects.toThrow('routes to ["eu-west-1"], not to us-west-2');
+  });
+});
+
+describe('Update', () => {
+  const update = (newProps: Record<string, unknown>, oldProps: Record<string, unknown> = {}) =>
+    event('Update', { PhysicalResourceId: 'orders-mail', ResourceProperties: props(newProps), OldResourceProperties: props(oldProps) });
+
+  test('a tags-only change is applied in place and keeps the physical id', async () => {
+    ses.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: 'team', Value: 'mail' }, { Key: 'old', Value: '1' }, { Key: 'aws:cloudformation:x', Value: 'y' }, { Key: OWNER_TAG_KEY, Value: OWNER }] });
+    const result = await onEvent(update({ Tags: [{ Key: 'team', Value: 'email' }, { Key: 'new', Value: '2' }] }), ctx);
+    expect(result).toEqual({ PhysicalResourceId: 'orders-mail', WaitDeadline: T0 + 60_000 });
+    expect(ses.commandCalls(UntagResourceCommand)[0].args[0].input).toEqual({ ResourceArn: ARN, TagKeys: ['old'] });
+    expect(ses.commandCalls(TagResourceCommand)[0].args[0].input).toEqual({ ResourceArn: ARN, Tags: [{ Key: 'team', Value: 'email' }, { Key: 'new', Value: '2' }] });
+    expect(ses.commandCalls(CreateMultiRegionEndpointCommand)).toHaveLength(0);
+  });
+
+  test('an unchanged endpoint gets no write', async () => {
+    ses.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: 'team', Value: 'mail' }, { Key: OWNER_TAG_KEY, Value: OWNER }] });
+    await onEvent(update({ TimeoutSeconds: '120' }), ctx);
+    expect(writes()).toBe(0);
+  });
+
+  test('a rename creates the new endpoint and returns its name as the physical id', async () => {
+    ses.on(CreateMultiRegionEndpointCommand).resolves({ Status: 'CREATING', EndpointId: 'abcdef12.new' });
+    const result = await onEvent(update({ EndpointName: 'orders-mail-2' }), ctx);
+    expect(result.PhysicalResourceId).toBe('orders-mail-2');
+    expect(ses.commandCalls(CreateMultiRegionEndpointCommand)[0].args[0].input.EndpointName).toBe('orders-mail-2');
+    expect(ses.commandCalls(DeleteMultiRegionEndpointCommand)).toHaveLength(0); // CloudFormation deletes the old one later
+  });
+
+  test('a secondary-region change under the same explicit name fails before touching anything', async () => {
+    await expect(onEvent(update({ Details: { RouteDetails: [{ Region: 'eu-west-1' }] } }), ctx)).rejects.toThrow(
+      "Cannot change the secondary region of SES multi-region endpoint 'orders-mail' from us-west-2 to eu-west-1 in place");
+    expect(ses.calls()).toHaveLength(0);
+  });
+
+  test('an endpoint deleted out of band fails the update with advice', async () => {
+    ses.on(ListTagsForResourceCommand).rejects(exception(NotFoundException));
+    await expect(onEvent(update({}), ctx)).rejects.toThrow('no longer exists in us-east-1');
+  });
+});
+
+describe('Delete', () => {
+  const del = (extra: Partial<EndpointEvent> = {}) => event('Delete', { PhysicalResourceId: 'orders-mail', ...extra });
+  const ours = () => ses.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: OWNER_TAG_KEY, Value: OWNER }] });
+
+  test('deletes its own endpoint, then waits until Get says NotFound', async () => {
+    ours();
+    ses.on(DeleteMultiRegionEndpointCommand).resolves({ Status: 'DELETING' });
+    const result = await onEvent(del(), ctx);
+    expect(result).toEqual({ PhysicalResourceId: 'orders-mail', NothingToDelete: false, WaitDeadline: T0 + 60_000 });
+    ses.on(GetMultiRegionEndpointCommand).resolvesOnce(ready({ Status: 'DELETING' })).rejects(exception(NotFoundException));
+    await expect(isComplete(del(result), ctx)).resolves.toEqual({ IsComplete: false });
+    await expect(isComplete(del(result), ctx)).resolves.toEqual({ IsComplete: true });
+    expect(ses.commandCalls(DeleteMultiRegionEndpointCommand)).toHaveLength(1);
+  });
+
+  test('an endpoint that is already gone is success', async () => {
+    ses.on(ListTagsForResourceCommand).rejects(exception(NotFoundException));
+    const result = await onEvent(del(), ctx);
+    expect(result.NothingToDelete).toBe(true);
+    await expect(isComplete(del(result), ctx)).resolves.toEqual({ IsComplete: true });
+    expect(writes()).toBe(0);
+  });
+
+  test('NotFound on Delete itself is success', async () => {
+    ours();
+    ses.on(DeleteMultiRegionEndpointCommand).rejects(exception(NotFoundException));
+    await expect(onEvent(del(), ctx)).resolves.toMatchObject({ NothingToDelete: true });
+  });
+
+  test('an endpoint this resource did not create is never deleted', async () => {
+    ses.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: OWNER_TAG_KEY, Value: 'someone else' }] });
+    const result = await onEvent(del(), ctx);
+    expect(result.NothingToDelete).toBe(true);
+    await expect(isComplete(del(result), ctx)).resolves.toEqual({ IsComplete: true });
+    expect(writes()).toBe(0);
+  });
+
+  test('a physical id that is no endpoint name (a failed create) touches nothing', async () => {
+    const result = await onEvent(del({ PhysicalResourceId: 'AWSCDK::CustomResourceProviderFramework::CREATE_FAILED' }), ctx);
+    expect(result.NothingToDelete).toBe(true);
+    expect(ses.calls()).toHaveLength(0);
+  });
+
+  test('ConcurrentModification (still CREATING) is retried from isComplete until SES accepts', async () => {
+    ours();
+    ses.on(DeleteMultiRegionEndpointCommand)
+      .rejectsOnce(exception(ConcurrentModificationException, 'Unable to delete resource in PROVISIONING status'))
+      .rejectsOnce(exception(ConcurrentModificationException, 'Unable to delete resource in PROVISIONING status'))
+      .resolves({ Status: 'DELETING' });
+    const result = await onEvent(del(), ctx);
+    expect(result.NothingToDelete).toBe(false);
+    ses.on(GetMultiRegionEndpointCommand)
+      .resolvesOnce(ready({ Status: 'CREATING' }))
+      .resolvesOnce(ready({ Status: 'READY' }))
+      .resolvesOnce(ready({ Status: 'DELETING' }))
+      .rejects(exception(NotFoundException));
+    const states = [];
+    for (let i = 0; i < 4; i++) states.push((await isComplete(del(result), ctx)).IsComplete);
+    expect(states).toEqual([false, false, false, true]);
+    expect(ses.commandCalls(DeleteMultiRegionEndpointCommand)).toHaveLength(3);
+  });
+
+  test('an endpoint that never goes away times out with its last status', async () => {
+    ours();
+    ses.on(DeleteMultiRegionEndpointCommand).resolves({ Status: 'DELETING' });
+    const result = await onEvent(del(), ctx);
+    ses.on(GetMultiRegionEndpointCommand).resolves(ready({ Status: 'DELETING' }));
+    clock = T0 + 60_000;
+    await expect(isComplete(del(result), ctx)).rejects.toThrow(
+      "Timed out after 60 seconds waiting for SES multi-region endpoint 'orders-mail' to be deleted; last status: DELETING.");
+  });
+});
+
+test('an unknown request type is refused', async () => {
+  await expect(onEvent(event('Bogus' as any), ctx)).rejects.toThrow('Unknown RequestType: "Bogus"');
+});
