@@ -26,6 +26,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     // Bundled into the handler by esbuild (pinned: the Lambda runtime's SDK may lag).
     '@aws-sdk/client-sesv2@3.1176.0',
+    // The retry strategy the handler builds on (already a dependency of the client).
+    '@smithy/core@^3.40.0',
+    '@smithy/types@^4.20.0',
     'aws-sdk-client-mock@^4.1.0',
     'aws-cdk@2.1148.1',
     'ts-node',
@@ -54,7 +57,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 });
 
 // The package ships compiled JS (out/), the .jsii and the bundled handler (assets/); no sources.
-for (const pattern of ['/lambda/', '/example/', '/cdk.json', '/cdk.out/', '/lib/', '/bench/', '/docs/', '*.ts', '!*.d.ts']) {
+for (const pattern of ['/lambda/', '/example/', '/cdk.json', '/cdk.out/', '/lib/', '/bench/', '/docs/', '/.ci/', '*.ts', '!*.d.ts']) {
   project.addPackageIgnore(pattern);
 }
 

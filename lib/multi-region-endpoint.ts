@@ -118,6 +118,11 @@ export class MultiRegionEndpoint extends Resource implements IMultiRegionEndpoin
   /** The secondary region. */
   public readonly secondaryRegion: string;
 
+  /**
+   * @param scope the construct scope; the endpoint is created in its stack's region
+   * @param id the construct id
+   * @param props the endpoint's properties
+   */
   constructor(scope: Construct, id: string, props: MultiRegionEndpointProps) {
     super(scope, id, { physicalName: props.endpointName });
     const stack = Stack.of(this);

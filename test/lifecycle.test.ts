@@ -194,3 +194,36 @@ test('a token value that turns out invalid is refused by the handler before any 
   expect(created.Reason).toContain("`EndpointName` must match ^[\\w-]+$ and be 1-64 characters, got: 'not valid!'");
   expect(emulator.calls).toEqual([]);
 });
+
+test('an endpoint stuck in CREATING fails after the timeout, and the rollback removes it', async () => {
+  emulator.options.stuckNames = ['stuck'];
+  const created = await invokeProvider(handler, request('Create', { ResourceProperties: properties({ EndpointName: 'stuck', TimeoutSeconds: '5' }) }), { intervalMs: 250 });
+  expect(created.Status).toBe('FAILED');
+  expect(created.Reason).toBe("Timed out after 5 seconds waiting for SES multi-region endpoint 'stuck' in us-east-1 to become READY; last status: CREATING. Raise `timeout` or check the endpoint in the SES console.");
+  expect(created.PhysicalResourceId).toBe('stuck');
+  // The rollback Delete meets ConcurrentModification while CREATING: the handler keeps asking.
+  emulator.options.stuckNames = [];
+  emulator.endpoint(REGION, 'stuck')!.status = 'READY';
+  const rollback = await invokeProvider(handler, request('Delete', { PhysicalResourceId: 'stuck', ResourceProperties: properties({ EndpointName: 'stuck' }) }));
+  expect(rollback.Status).toBe('SUCCESS');
+  expect(state()).toEqual([]);
+}, 20_000);
+
+test('throttling is retried by the SDK client and the deployment succeeds', async () => {
+  emulator.failNext('CreateMultiRegionEndpoint', 'TooManyRequestsException', { times: 1 });
+  emulator.failNext('GetMultiRegionEndpoint', 'TooManyRequestsException', { times: 1 });
+  const created = await invokeProvider(handler, request('Create'));
+  expect(created.Status).toBe('SUCCESS');
+  expect(emulator.calls.filter((c) => c.errorType === 'TooManyRequestsException')).toHaveLength(2);
+  expect(logLines.filter((l) => l.outcome !== 'ok')).toEqual([]); // retried inside the SDK call
+  expect(state()).toMatchObject([{ name: 'orders-mail', status: 'READY' }]);
+});
+
+test("the account's endpoint quota gives a message that says so", async () => {
+  emulator.options.maxEndpointsPerRegion = 0;
+  const created = await invokeProvider(handler, request('Create'));
+  expect(created.Status).toBe('FAILED');
+  expect(created.Reason).toContain("the account's quota of multi-region endpoints is reached");
+  expect(operations()).toEqual(['CreateMultiRegionEndpoint']); // a quota is not a throttle: no retries
+  expect(state()).toEqual([]);
+});

@@ -1,13 +1,13 @@
 /**
  * Lambda entry points for the Provider framework. The SES client is built once per
- * container; the retry policy is deliberate: SES throttles with TooManyRequests (429)
- * and the standard mode retries it with jittered exponential backoff.
+ * container, with a deliberate retry policy (see retry.ts).
  */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import * as handler from './handler';
+import { SesRetryStrategy } from './retry';
 
 const context: handler.HandlerContext = {
-  ses: new SESv2Client({ maxAttempts: 6, retryMode: 'standard' }),
+  ses: new SESv2Client({ retryStrategy: new SesRetryStrategy() }),
   now: () => Date.now(),
   log: (entry) => console.log(JSON.stringify(entry)),
 };
