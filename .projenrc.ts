@@ -30,6 +30,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@smithy/core@^3.40.0',
     '@smithy/types@^4.20.0',
     'aws-sdk-client-mock@^4.1.0',
+    // Property-based tests: synth-time and handler-time validation must agree.
+    'fast-check@^4',
     'aws-cdk@2.1148.1',
     'ts-node',
     // typescript@latest is 7 (no JS compiler API): ts-jest, jsii and eslint need 6.
