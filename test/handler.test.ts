@@ -14,6 +14,7 @@ import {
   NotFoundException,
   SESv2Client,
   TagResourceCommand,
+  TooManyRequestsException,
   UntagResourceCommand,
 } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -28,7 +29,12 @@ const T0 = 1_700_000_000_000;
 const ses = mockClient(SESv2Client);
 let clock = T0;
 let logs: Array<Record<string, unknown>> = [];
-const ctx: HandlerContext = { ses: new SESv2Client({ region: 'us-east-1' }), now: () => clock, log: (e) => logs.push(e) };
+const ctx: HandlerContext = {
+  ses: new SESv2Client({ region: 'us-east-1' }),
+  now: () => clock,
+  log: (e) => logs.push(e),
+  sleep: async (ms) => { clock += ms; },
+};
 
 const props = (overrides: Record<string, unknown> = {}) => ({
   ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:fw',
@@ -88,6 +94,23 @@ describe('Create', () => {
     ses.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: 'team', Value: 'mail' }, { Key: OWNER_TAG_KEY, Value: OWNER }] });
     await expect(onEvent(event('Create'), ctx)).resolves.toMatchObject({ PhysicalResourceId: 'orders-mail' });
     expect(writes()).toBe(1); // tags already right: nothing more to write
+  });
+
+  test('right after its Create, an endpoint that SES cannot find yet is looked up again', async () => {
+    ses.on(CreateMultiRegionEndpointCommand).rejects(exception(AlreadyExistsException));
+    ses.on(ListTagsForResourceCommand)
+      .rejectsOnce(exception(NotFoundException))
+      .rejectsOnce(exception(NotFoundException))
+      .resolves({ Tags: [{ Key: 'team', Value: 'mail' }, { Key: OWNER_TAG_KEY, Value: OWNER }] });
+    await expect(onEvent(event('Create'), ctx)).resolves.toMatchObject({ PhysicalResourceId: 'orders-mail' });
+    expect(ses.commandCalls(ListTagsForResourceCommand)).toHaveLength(3);
+  });
+
+  test('an endpoint that exists but stays invisible fails after the grace period, untouched', async () => {
+    ses.on(CreateMultiRegionEndpointCommand).rejects(exception(AlreadyExistsException));
+    ses.on(ListTagsForResourceCommand).rejects(exception(NotFoundException));
+    await expect(onEvent(event('Create'), ctx)).rejects.toThrow("SES says an endpoint named 'orders-mail' already exists in us-east-1 but cannot find it");
+    expect(writes()).toBe(1);
   });
 
   test('a quota error says the quota was reached', async () => {
@@ -162,6 +185,13 @@ describe('isComplete after Create/Update', () => {
   test('the primary region among the routes is accepted', async () => {
     ses.on(GetMultiRegionEndpointCommand).resolves(ready({ Routes: [{ Region: 'us-east-1' }, { Region: 'us-west-2' }] }));
     await expect(isComplete(waiting(), ctx)).resolves.toMatchObject({ IsComplete: true });
+  });
+
+  test('throttling that outlasted the SDK retries waits for the next poll, until the deadline', async () => {
+    ses.on(GetMultiRegionEndpointCommand).rejects(exception(TooManyRequestsException, 'Too many requests'));
+    await expect(isComplete(waiting(), ctx)).resolves.toEqual({ IsComplete: false });
+    clock = T0 + 60_000;
+    await expect(isComplete(waiting(), ctx)).rejects.toThrow('Too many requests');
   });
 
   test('an adopted endpoint that routes elsewhere is refused', async () => {

@@ -33,6 +33,8 @@ export interface HandlerContext {
   readonly now: () => number;
   /** Writes one structured log line. */
   readonly log: (entry: Record<string, unknown>) => void;
+  /** Waits; only used while SES is eventually consistent right after a Create. */
+  readonly sleep: (ms: number) => Promise<void>;
 }
 
 /** The CloudFormation event as the Provider framework hands it over, plus what onEvent added. */
@@ -74,6 +76,8 @@ export interface EndpointProperties {
 
 /** SES may answer NotFound for a short while after a successful Create. */
 export const NOT_FOUND_GRACE_MS = 60_000;
+/** How often onEvent asks again for the tags of an endpoint SES says exists but cannot find yet. */
+export const TAGS_RETRY_INTERVAL_MS = 1_000;
 
 const KNOWN_PROPERTIES = new Set(['ServiceToken', 'EndpointName', 'Details', 'Tags', 'TimeoutSeconds']);
 
@@ -165,6 +169,22 @@ async function currentTags(ctx: HandlerContext, target: Target, name: string): P
   }
 }
 
+/**
+ * Tags of an endpoint SES just said exists (AlreadyExists). Right after its Create, SES may
+ * still answer NotFound (a retried Create): ask again for a while before giving up.
+ */
+async function tagsOfExistingEndpoint(ctx: HandlerContext, target: Target, name: string): Promise<Record<string, string>> {
+  const giveUpAt = ctx.now() + NOT_FOUND_GRACE_MS;
+  for (;;) {
+    const tags = await currentTags(ctx, target, name);
+    if (tags !== undefined) return tags;
+    if (ctx.now() >= giveUpAt) {
+      throw new Error(`SES says an endpoint named '${name}' already exists in ${target.location.region} but cannot find it: it may be being deleted. Deploy again in a few minutes.`);
+    }
+    await ctx.sleep(TAGS_RETRY_INTERVAL_MS);
+  }
+}
+
 /** Creates the endpoint, or adopts it when a retried or rolled-back request of this very resource made it already. */
 async function createEndpoint(ctx: HandlerContext, props: EndpointProperties, target: Target): Promise<OnEventResult> {
   const name = props.endpointName;
@@ -179,8 +199,8 @@ async function createEndpoint(ctx: HandlerContext, props: EndpointProperties, ta
       throw new Error(`Cannot create SES multi-region endpoint '${name}' in ${target.location.region}: the account's quota of multi-region endpoints is reached (${(error as Error).message}). Delete unused endpoints or request a quota increase.`);
     }
     if (errorName(error) !== 'AlreadyExistsException') throw error;
-    const tags = await currentTags(ctx, target, name);
-    if (tags?.[OWNER_TAG_KEY] !== target.owner) {
+    const tags = await tagsOfExistingEndpoint(ctx, target, name);
+    if (tags[OWNER_TAG_KEY] !== target.owner) {
       throw new Error(`An SES multi-region endpoint named '${name}' already exists in ${target.location.region} and was not created by this stack: choose another endpointName or import it. It was left untouched.`);
     }
     // Ours: a retried Create, or a rollback back to a name we still hold.
@@ -359,5 +379,11 @@ async function isDeleted(event: EndpointEvent, ctx: HandlerContext): Promise<IsC
 
 /** The Provider framework's isComplete handler; Data only once the endpoint is READY. */
 export async function isComplete(event: EndpointEvent, ctx: HandlerContext): Promise<IsCompleteResult> {
-  return event.RequestType === 'Delete' ? isDeleted(event, ctx) : isReady(event, ctx);
+  try {
+    return await (event.RequestType === 'Delete' ? isDeleted(event, ctx) : isReady(event, ctx));
+  } catch (error) {
+    // Polling is idempotent: throttling that outlasted the SDK's retries just waits for the next poll.
+    if (errorName(error) === 'TooManyRequestsException' && !timedOut(event, ctx)) return { IsComplete: false };
+    throw error;
+  }
 }

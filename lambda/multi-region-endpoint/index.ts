@@ -10,6 +10,7 @@ const context: handler.HandlerContext = {
   ses: new SESv2Client({ retryStrategy: new SesRetryStrategy() }),
   now: () => Date.now(),
   log: (entry) => console.log(JSON.stringify(entry)),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
 export async function onEvent(event: handler.EndpointEvent): Promise<handler.OnEventResult> {

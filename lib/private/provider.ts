@@ -73,7 +73,8 @@ export class MultiRegionEndpointProvider extends Construct {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
-      timeout: Duration.minutes(2),
+      // Room for the SDK's throttling backoff (retry.ts) on a few calls.
+      timeout: Duration.minutes(3),
       role: this.role,
       logGroup,
       description,
