@@ -228,6 +228,20 @@ describe('delete', () => {
     expect((await ses.send(new DeleteMultiRegionEndpointCommand({ EndpointName: 'busy' }))).Status).toBe('DELETING');
   });
 
+  test('with concurrentModificationWhileCreating false, Delete of a CREATING endpoint is accepted', async () => {
+    emulator.options = { provisioningDelayMs: 10_000, deletionDelayMs: 60, stuckNames: ['stuck'], concurrentModificationWhileCreating: false };
+    const ses = client();
+    expect((await ses.send(new CreateMultiRegionEndpointCommand(createInput('early')))).Status).toBe('CREATING');
+    await ses.send(new CreateMultiRegionEndpointCommand(createInput('stuck')));
+    expect((await ses.send(new DeleteMultiRegionEndpointCommand({ EndpointName: 'early' }))).Status).toBe('DELETING');
+    expect((await ses.send(new DeleteMultiRegionEndpointCommand({ EndpointName: 'stuck' }))).Status).toBe('DELETING');
+    expect((await ses.send(new GetMultiRegionEndpointCommand({ EndpointName: 'early' }))).Status).toBe('DELETING');
+
+    await sleep(80);
+    expect(emulator.endpoints()).toEqual([]);
+    expect(emulator.calls.filter(c => c.errorType === 'ConcurrentModificationException')).toEqual([]);
+  });
+
   test('a deleted endpoint is DELETING for deletionDelayMs, then gone', async () => {
     emulator.options = { deletionDelayMs: 100 };
     const ses = client();
@@ -521,5 +535,304 @@ describe('test controls', () => {
     expect(emulator.endpoints()).toEqual([]);
     expect(emulator.calls).toEqual([]);
     await expectError(client().send(new GetMultiRegionEndpointCommand({ EndpointName: 'gone' })), 'NotFoundException', 404);
+  });
+});
+
+/** The SDK's standard retry strategy (this version) waits random() * 1 s * 2^n after a throttle
+ * and random() * 50 ms * 2^n after a 5xx or network error. Pinning its jitter to 0 keeps these
+ * tests fast; the strategy, its 6 attempts and which errors it retries are unchanged. */
+function withoutRetryJitter(): void {
+  let random: jest.SpyInstance;
+  beforeEach(() => {
+    random = jest.spyOn(Math, 'random').mockReturnValue(0);
+  });
+  afterEach(() => random.mockRestore());
+}
+
+const SIGNED = { authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20261125/us-east-1/ses/aws4_request, SignedHeaders=host, Signature=0' };
+
+/** Creates `count` endpoints one after another with a 6-attempt client; returns the names. */
+async function createSequentially(count: number): Promise<string[]> {
+  const ses = client('us-east-1', 6);
+  const names = Array.from({ length: count }, (_, i) => `ep-${String(i).padStart(2, '0')}`);
+  for (const name of names) {
+    const created = await ses.send(new CreateMultiRegionEndpointCommand(createInput(name)));
+    expect(created.Status).toBe('READY');
+  }
+  return names;
+}
+
+/** Each Create that succeeded did so on exactly one attempt: no retry ever hit AlreadyExists. */
+function expectOneSuccessfulCreateEach(names: string[]): void {
+  const creates = emulator.calls.filter(c => c.operation === 'CreateMultiRegionEndpoint');
+  expect(creates.filter(c => c.httpStatus === 200).map(c => c.endpointName).sort()).toEqual(names);
+  expect(creates.filter(c => c.errorType === 'AlreadyExistsException')).toEqual([]);
+}
+
+describe('fault injection', () => {
+  withoutRetryJitter();
+
+  test('throttleRate 1: every operation answers TooManyRequestsException 429 and changes nothing', async () => {
+    emulator.seed({ region: 'us-east-1', endpointName: 'kept', routes: ['eu-west-1'], tags: { a: '1' } });
+    const before = JSON.stringify(emulator.endpoints());
+    emulator.options = { throttleRate: 1 };
+    const ses = client();
+    await expectError(ses.send(new CreateMultiRegionEndpointCommand(createInput('new'))), 'TooManyRequestsException', 429);
+    await expectError(ses.send(new GetMultiRegionEndpointCommand({ EndpointName: 'kept' })), 'TooManyRequestsException', 429);
+    await expectError(ses.send(new ListMultiRegionEndpointsCommand({})), 'TooManyRequestsException', 429);
+    await expectError(ses.send(new TagResourceCommand({ ResourceArn: arn('kept'), Tags: [{ Key: 'b', Value: '2' }] })), 'TooManyRequestsException', 429);
+    await expectError(ses.send(new UntagResourceCommand({ ResourceArn: arn('kept'), TagKeys: ['a'] })), 'TooManyRequestsException', 429);
+    await expectError(ses.send(new ListTagsForResourceCommand({ ResourceArn: arn('kept') })), 'TooManyRequestsException', 429);
+    await expectError(ses.send(new DeleteMultiRegionEndpointCommand({ EndpointName: 'kept' })), 'TooManyRequestsException', 429);
+    // Faults come before validation, as a real throttle does.
+    await expectError(ses.send(new CreateMultiRegionEndpointCommand(createInput('bad.name'))), 'TooManyRequestsException', 429);
+
+    expect(JSON.stringify(emulator.endpoints())).toBe(before);
+    expect(emulator.calls).toHaveLength(8);
+    expect(emulator.calls.every(c => c.httpStatus === 429 && c.errorType === 'TooManyRequestsException')).toBe(true);
+    expect(emulator.calls[0]).toEqual({ operation: 'CreateMultiRegionEndpoint', region: 'us-east-1', endpointName: 'new', httpStatus: 429, errorType: 'TooManyRequestsException' });
+    expect(emulator.faultCounts()).toEqual({ TooManyRequestsException: 8, InternalFailure: 0, DroppedConnection: 0 });
+
+    const raw = await rawRequest('GET', '/v2/email/multi-region-endpoints', SIGNED);
+    expect(raw.status).toBe(429);
+    expect(raw.headers['x-amzn-errortype']).toBe('TooManyRequestsException');
+    expect(JSON.parse(raw.body)).toEqual({ message: expect.any(String) });
+  });
+
+  test('requests that cannot be routed or are not signed are never faulted', async () => {
+    emulator.options = { dropConnectionRate: 0.5, serverErrorRate: 0.5 };
+    for (let i = 0; i < 5; i++) {
+      await expectError(client().send(new GetAccountCommand({})), 'UnknownOperationException', 404);
+      expect((await rawRequest('GET', '/v2/email/multi-region-endpoints')).status).toBe(403);
+    }
+    expect(emulator.faultCounts()).toEqual({ TooManyRequestsException: 0, InternalFailure: 0, DroppedConnection: 0 });
+  });
+
+  test('throttleOperations limits throttling to those operations', async () => {
+    emulator.options = { throttleRate: 1, throttleOperations: ['DeleteMultiRegionEndpoint'] };
+    const ses = client();
+    await ses.send(new CreateMultiRegionEndpointCommand(createInput('x')));
+    await ses.send(new GetMultiRegionEndpointCommand({ EndpointName: 'x' }));
+    await expectError(ses.send(new DeleteMultiRegionEndpointCommand({ EndpointName: 'x' })), 'TooManyRequestsException', 429);
+    expect(emulator.endpoint('us-east-1', 'x')?.status).toBe('READY');
+  });
+
+  test('a faulted request does not use up a failNext injection', async () => {
+    emulator.options = { throttleRate: 1 };
+    emulator.failNext('ListMultiRegionEndpoints', 'BadRequestException');
+    await expectError(client().send(new ListMultiRegionEndpointsCommand({})), 'TooManyRequestsException', 429);
+    emulator.options.throttleRate = 0;
+    await expectError(client().send(new ListMultiRegionEndpointsCommand({})), 'BadRequestException', 400);
+    await client().send(new ListMultiRegionEndpointsCommand({}));
+  });
+
+  test('a seeded fault pattern is reproducible and close to the rate', async () => {
+    emulator.options = { throttleRate: 0.3, seed: 42 };
+    emulator.seed({ region: 'us-east-1', endpointName: 'e', routes: ['eu-west-1'] });
+    const ses = client();
+    const calls = [
+      () => ses.send(new GetMultiRegionEndpointCommand({ EndpointName: 'e' })),
+      () => ses.send(new ListMultiRegionEndpointsCommand({})),
+      () => ses.send(new ListTagsForResourceCommand({ ResourceArn: arn('e') })),
+      () => ses.send(new GetMultiRegionEndpointCommand({ EndpointName: 'missing' })),
+    ];
+    /** `count` calls in a fixed order; true where the call was throttled */
+    const pattern = async (count = 50): Promise<boolean[]> => {
+      const throttled: boolean[] = [];
+      for (let i = 0; i < count; i++) {
+        const outcome = await calls[i % calls.length]().then(() => undefined, (err: Error) => err.name);
+        expect(outcome === undefined || outcome === 'TooManyRequestsException' || outcome === 'NotFoundException').toBe(true);
+        throttled.push(outcome === 'TooManyRequestsException');
+      }
+      return throttled;
+    };
+
+    const first = await pattern();
+    const share = first.filter(Boolean).length / first.length;
+    expect(share).toBeGreaterThanOrEqual(0.15);
+    expect(share).toBeLessThanOrEqual(0.45);
+
+    emulator.reseed(42);
+    expect(await pattern()).toEqual(first);
+    emulator.reseed(7);
+    const other = await pattern(20);
+    expect(other).not.toEqual(first.slice(0, 20));
+    // Changing the seed option (in place or by assignment) restarts the sequence too.
+    emulator.options.seed = 7;
+    expect(await pattern(20)).toEqual(other);
+    emulator.options = { throttleRate: 0.3, seed: 42 };
+    expect(await pattern(20)).toEqual(first.slice(0, 20));
+    // reset() restarts from options.seed.
+    emulator.reset();
+    emulator.seed({ region: 'us-east-1', endpointName: 'e', routes: ['eu-west-1'] });
+    expect(await pattern(20)).toEqual(first.slice(0, 20));
+  });
+
+  test('the default seed is 1, so an unseeded run is reproducible too', async () => {
+    emulator.options = { throttleRate: 0.5 };
+    const ses = client();
+    const run = async () => {
+      const out: boolean[] = [];
+      for (let i = 0; i < 20; i++) {
+        out.push(await ses.send(new ListMultiRegionEndpointsCommand({})).then(() => false, () => true));
+      }
+      return out;
+    };
+    const first = await run();
+    emulator.reseed(1);
+    expect(await run()).toEqual(first);
+  });
+
+  test('with the default 6 attempts, the SDK absorbs a 30% throttle rate: 20 creates, 20 endpoints', async () => {
+    emulator.options = { throttleRate: 0.3 };
+    const names = await createSequentially(20);
+    expect(emulator.endpoints().map(e => e.endpointName).sort()).toEqual(names);
+    const throttles = emulator.faultCounts().TooManyRequestsException;
+    expect(throttles).toBeGreaterThan(0);
+    expect(emulator.calls).toHaveLength(20 + throttles);
+    expectOneSuccessfulCreateEach(names);
+  });
+
+  test('serverErrorRate answers InternalFailure 500; without retries the client sees it, with retries it is absorbed', async () => {
+    emulator.options = { serverErrorRate: 1 };
+    const err = await failure(client().send(new CreateMultiRegionEndpointCommand(createInput('x'))));
+    expect(err).toMatchObject({ name: 'InternalFailure', $metadata: { httpStatusCode: 500 } });
+    const raw = await rawRequest('GET', '/v2/email/multi-region-endpoints', SIGNED);
+    expect(raw.status).toBe(500);
+    expect(raw.headers['x-amzn-errortype']).toBe('InternalFailure');
+    // All 6 attempts fail: nothing was created.
+    await expectError(client('us-east-1', 6).send(new CreateMultiRegionEndpointCommand(createInput('x'))), 'InternalFailure', 500);
+    expect(emulator.endpoints()).toEqual([]);
+    expect(emulator.faultCounts()).toEqual({ TooManyRequestsException: 0, InternalFailure: 8, DroppedConnection: 0 });
+
+    emulator.reset();
+    emulator.options = { serverErrorRate: 0.3 };
+    const names = await createSequentially(20);
+    expect(emulator.endpoints().map(e => e.endpointName).sort()).toEqual(names);
+    expect(emulator.faultCounts().InternalFailure).toBeGreaterThan(0);
+    expectOneSuccessfulCreateEach(names);
+  });
+
+  test('dropConnectionRate resets the connection without a response, and a dropped request creates nothing', async () => {
+    emulator.options = { dropConnectionRate: 1 };
+    const err: any = await failure(client().send(new CreateMultiRegionEndpointCommand(createInput('x'))));
+    expect(err.$metadata?.httpStatusCode).toBeUndefined();
+    // Plain Node: TimeoutError, code ECONNRESET, 'socket hang up'. Under jest the socket error comes
+    // from another realm, so the SDK wraps it: 'AWS SDK error wrapper for TimeoutError: socket hang up'.
+    expect(`${err.code} ${err.message}`).toMatch(/ECONNRESET|socket hang up/);
+    expect(emulator.endpoints()).toEqual([]);
+    expect(emulator.calls).toEqual([
+      { operation: 'CreateMultiRegionEndpoint', region: 'us-east-1', endpointName: 'x', httpStatus: 0, errorType: 'DroppedConnection' },
+    ]);
+    // The SDK retries a reset connection; every attempt is dropped, and still nothing exists.
+    await failure(client('us-east-1', 6).send(new CreateMultiRegionEndpointCommand(createInput('x'))));
+    expect(emulator.faultCounts()).toEqual({ TooManyRequestsException: 0, InternalFailure: 0, DroppedConnection: 7 });
+    expect(emulator.endpoints()).toEqual([]);
+
+    emulator.reset();
+    emulator.options = { dropConnectionRate: 0.3 };
+    const names = await createSequentially(20);
+    expect(emulator.endpoints().map(e => e.endpointName).sort()).toEqual(names);
+    expect(emulator.faultCounts().DroppedConnection).toBeGreaterThan(0);
+    // Had a dropped Create run, its retry would have met AlreadyExistsException.
+    expectOneSuccessfulCreateEach(names);
+  });
+
+  test('rates are validated', () => {
+    expect(() => (emulator.options = { throttleRate: 1.5 })).toThrow(/throttleRate/);
+    expect(() => (emulator.options = { serverErrorRate: -0.1 })).toThrow(/serverErrorRate/);
+    expect(() => (emulator.options = { throttleRate: 0.6, dropConnectionRate: 0.6 })).toThrow(/must not exceed 1/);
+    expect(() => emulator.reseed(NaN)).toThrow(/seed/);
+  });
+});
+
+describe('concurrency', () => {
+  withoutRetryJitter();
+  const WORKERS = 25;
+  const workerName = (i: number) => `w-${String(i).padStart(2, '0')}`;
+
+  /**
+   * Each worker has its own client and runs Create, Get, TagResource, ListTagsForResource, then
+   * (odd workers) Delete and Get (NotFound), interleaved with the others; five paginators list
+   * all the while. Resolves to the names the paginators saw, page by page.
+   */
+  async function runWorkers(maxAttempts: number): Promise<string[][][]> {
+    const worker = async (i: number) => {
+      const ses = client('us-east-1', maxAttempts);
+      const name = workerName(i);
+      const created = await ses.send(new CreateMultiRegionEndpointCommand(createInput(name, 'eu-west-1', { Tags: [{ Key: 'worker', Value: String(i) }] })));
+      const got = await ses.send(new GetMultiRegionEndpointCommand({ EndpointName: name }));
+      expect(got).toMatchObject({ EndpointName: name, EndpointId: created.EndpointId, Status: 'READY' });
+      await ses.send(new TagResourceCommand({ ResourceArn: arn(name), Tags: [{ Key: 'step', Value: 'tagged' }] }));
+      expect((await ses.send(new ListTagsForResourceCommand({ ResourceArn: arn(name) }))).Tags).toEqual([
+        { Key: 'worker', Value: String(i) },
+        { Key: 'step', Value: 'tagged' },
+      ]);
+      if (i % 2 === 1) {
+        await ses.send(new DeleteMultiRegionEndpointCommand({ EndpointName: name }));
+        await expectError(ses.send(new GetMultiRegionEndpointCommand({ EndpointName: name })), 'NotFoundException', 404);
+      }
+    };
+    const paginator = async () => {
+      const pages: string[][] = [];
+      for await (const page of paginateListMultiRegionEndpoints({ client: client('us-east-1', maxAttempts), pageSize: 3 }, {})) {
+        pages.push(page.MultiRegionEndpoints!.map(e => e.EndpointName!));
+      }
+      return pages;
+    };
+    const [, ...listings] = await Promise.all([
+      Promise.all(Array.from({ length: WORKERS }, (_, i) => worker(i))),
+      ...Array.from({ length: 5 }, paginator),
+    ]);
+    return listings;
+  }
+
+  function expectFinalState(listings: string[][][]): void {
+    const kept = Array.from({ length: WORKERS }, (_, i) => i).filter(i => i % 2 === 0);
+    expect(emulator.endpoints().map(e => [e.endpointName, e.tags]).sort()).toEqual(
+      kept.map(i => [workerName(i), { worker: String(i), step: 'tagged' }]));
+    expect(new Set(emulator.endpoints().map(e => e.endpointId)).size).toBe(kept.length);
+    // NextToken is a position, not a snapshot: whatever changed meanwhile, a listing never
+    // repeats a name and stays in order.
+    for (const pages of listings) {
+      const names = pages.flat();
+      expect(names).toEqual([...new Set(names)].sort());
+    }
+  }
+
+  test('25 clients interleaving creates, gets, tags, deletes and paginated lists end in exactly the expected state', async () => {
+    const listings = await runWorkers(1);
+    expectFinalState(listings);
+    const odd = Math.floor(WORKERS / 2);
+    const byOperation = (op: string) => emulator.calls.filter(c => c.operation === op);
+    expect(byOperation('CreateMultiRegionEndpoint')).toHaveLength(WORKERS);
+    expect(byOperation('DeleteMultiRegionEndpoint')).toHaveLength(odd);
+    expect(byOperation('GetMultiRegionEndpoint')).toHaveLength(WORKERS + odd);
+    expect(emulator.calls.filter(c => c.httpStatus !== 200)).toHaveLength(odd); // the NotFound Gets
+  });
+
+  test('failNext counts down exactly under concurrency, and targets only its endpoint', async () => {
+    // The first matching injection wins: the targeted one is registered first, so w-07 always
+    // takes it, and five of the other 24 Creates take the throttles.
+    emulator.failNext('CreateMultiRegionEndpoint', 'LimitExceededException', { endpointName: workerName(7) });
+    emulator.failNext('CreateMultiRegionEndpoint', 'TooManyRequestsException', { times: 5 });
+    const results = await Promise.allSettled(Array.from({ length: WORKERS }, (_, i) =>
+      client().send(new CreateMultiRegionEndpointCommand(createInput(workerName(i))))));
+    const errors = results.flatMap(r => (r.status === 'rejected' ? [(r.reason as Error).name] : []));
+    expect(errors.sort()).toEqual(['LimitExceededException', ...Array(5).fill('TooManyRequestsException')]);
+    expect(emulator.endpoints()).toHaveLength(WORKERS - 6);
+    expect(emulator.endpoint('us-east-1', workerName(7))).toBeUndefined();
+    // Both injections are used up.
+    await client().send(new CreateMultiRegionEndpointCommand(createInput(workerName(7))));
+  });
+
+  test('25 clients with random faults and retries still end in exactly the expected state', async () => {
+    emulator.options = { throttleRate: 0.05, serverErrorRate: 0.03, dropConnectionRate: 0.02, seed: 2024 };
+    const listings = await runWorkers(6);
+    expectFinalState(listings);
+    const faults = emulator.faultCounts();
+    expect(faults.TooManyRequestsException + faults.InternalFailure + faults.DroppedConnection).toBeGreaterThan(0);
+    expectOneSuccessfulCreateEach(Array.from({ length: WORKERS }, (_, i) => workerName(i)));
+    expect(emulator.calls.filter(c => c.operation === 'DeleteMultiRegionEndpoint' && c.httpStatus === 200)).toHaveLength(Math.floor(WORKERS / 2));
   });
 });

@@ -8,6 +8,11 @@
  *
  * State changes (CREATING -> READY/FAILED, DELETING -> gone) are computed lazily from
  * timestamps on every access, so no timer keeps the process alive.
+ *
+ * Fault injection (`throttleRate`, `serverErrorRate`, `dropConnectionRate`) draws from a seeded
+ * PRNG, so a run is reproducible: the k-th faultable request always gets the k-th draw. With
+ * concurrent clients, which request is k-th depends on arrival order (the sequence of draws
+ * does not), so make assertions that hold whichever request a fault hits.
  */
 import * as crypto from 'crypto';
 import * as http from 'http';
@@ -42,6 +47,44 @@ export interface SesEmulatorOptions {
   stuckNames?: string[];
   /** endpoints per region; Create beyond it answers LimitExceededException. Default: no limit. */
   maxEndpointsPerRegion?: number;
+  /**
+   * Whether DeleteMultiRegionEndpoint of a CREATING endpoint answers ConcurrentModificationException
+   * 500 ("Unable to delete resource in PROVISIONING status"), as SES does. Default true.
+   * When false, such a Delete is accepted: the endpoint moves to DELETING (and is gone after
+   * `deletionDelayMs`) without ever becoming READY. Read at Delete time.
+   */
+  concurrentModificationWhileCreating?: boolean;
+
+  // ---- fault injection (all off by default) ----
+  //
+  // One draw u in [0, 1) per faultable request (routable and signed) decides its fault:
+  // u < drop: dropped connection; u < drop + serverError: server error; u < drop + serverError +
+  // throttle: throttle. So each rate is exactly that fault's probability; the rates must not add
+  // up to more than 1. A faulted request is decided before the operation runs, so it never
+  // changes state, and it does not use up a `failNext` injection. Requests the emulator cannot
+  // route (UnknownOperationException) or that are not signed are never faulted.
+
+  /** probability (0..1) that a request answers TooManyRequestsException 429. Default 0. */
+  throttleRate?: number;
+  /** only these operations (e.g. 'CreateMultiRegionEndpoint') are throttled. Default: all operations. */
+  throttleOperations?: string[];
+  /**
+   * probability (0..1) that a request answers a server error: `x-amzn-errortype: InternalFailure`,
+   * HTTP 500 (the AWS common error; not in the SES v2 model, so the SDK throws a plain
+   * SESv2ServiceException named InternalFailure, which its retry strategy treats as transient). Default 0.
+   */
+  serverErrorRate?: number;
+  /**
+   * probability (0..1) that the emulator destroys the socket without any response; the SDK sees a
+   * network error (ECONNRESET, "socket hang up"). Recorded in `calls` with httpStatus 0 and
+   * errorType 'DroppedConnection'. Default 0.
+   */
+  dropConnectionRate?: number;
+  /**
+   * seed of the fault PRNG (an integer). Default 1. The PRNG restarts from it when `options` is
+   * assigned, when `seed` changes, and on `reset()`; `reseed()` restarts it from any seed.
+   */
+  seed?: number;
 }
 
 export interface RecordedCall {
@@ -49,7 +92,9 @@ export interface RecordedCall {
   /** the region of the SigV4 credential scope ('' when the request was not signed) */
   region: string;
   endpointName?: string;
+  /** 0 when the connection was dropped (`dropConnectionRate`): no response was sent */
   httpStatus: number;
+  /** the x-amzn-errortype answered, or 'DroppedConnection' */
   errorType?: string;
 }
 
@@ -88,7 +133,16 @@ const ERROR_STATUS: Record<string, number> = {
   NotFoundException: 404,
   TooManyRequestsException: 429,
   UnknownOperationException: 404,
+  // AWS common errors (not in the SES v2 model)
+  InternalFailure: 500,
 };
+
+/** The error type of `serverErrorRate` faults. */
+const SERVER_ERROR_TYPE = 'InternalFailure';
+/** The `errorType` recorded for `dropConnectionRate` faults (never sent: there is no response). */
+const DROPPED_CONNECTION = 'DroppedConnection';
+const THROTTLE_TYPE = 'TooManyRequestsException';
+const DEFAULT_SEED = 1;
 
 const NAME_PATTERN = /^[\w\-_]+$/;
 const REGION_PATTERN = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
@@ -158,7 +212,6 @@ export class SesEmulator {
     return emulator;
   }
 
-  options: SesEmulatorOptions;
   readonly calls: RecordedCall[] = [];
 
   private readonly server: http.Server;
@@ -168,6 +221,11 @@ export class SesEmulator {
   private readonly lifecycles = new WeakMap<EmulatedEndpoint, Lifecycle>();
   private readonly usedIds = new Set<string>();
   private injections: Injection[] = [];
+  private currentOptions: SesEmulatorOptions = {};
+  /** the fault PRNG */
+  private random: () => number = mulberry32(DEFAULT_SEED);
+  /** `options.seed` when the PRNG was last restarted from it, to notice a changed seed */
+  private observedSeed: number | undefined;
   // The router table: method and path as the SDK sends them (see its operation schemas).
   private readonly routes: Route[] = [
     { method: 'POST', path: ENDPOINTS, operation: 'CreateMultiRegionEndpoint', handler: ctx => this.createEndpoint(ctx), target: bodyName },
@@ -185,6 +243,20 @@ export class SesEmulator {
       // Only reading the body can fail here (client went away): nothing left to answer.
       this.handle(req, res).catch(() => res.destroy());
     });
+  }
+
+  /**
+   * The behaviour knobs. Assigning new options restarts the fault PRNG from their `seed`;
+   * changing single fields in place (e.g. `emulator.options.throttleRate = 0.3`) works too.
+   */
+  get options(): SesEmulatorOptions {
+    return this.currentOptions;
+  }
+
+  set options(value: SesEmulatorOptions) {
+    validateOptions(value);
+    this.currentOptions = value;
+    this.restartRandom();
   }
 
   /** 'http://127.0.0.1:PORT' */
@@ -248,11 +320,31 @@ export class SesEmulator {
     };
   }
 
-  /** Clears endpoints, recorded calls and injected errors (options are kept). */
+  /** Restarts the fault PRNG from `seed` (`options.seed` is left as it is). */
+  reseed(seed: number): void {
+    if (!Number.isFinite(seed)) throw new Error(`seed must be a number, got ${seed}`);
+    this.random = mulberry32(seed);
+  }
+
+  /**
+   * How many recorded calls ended in each fault: TooManyRequestsException, InternalFailure and
+   * DroppedConnection (always all three keys). Computed from `calls`, so `failNext` injections of
+   * these error types count too.
+   */
+  faultCounts(): Record<string, number> {
+    const counts: Record<string, number> = { [THROTTLE_TYPE]: 0, [SERVER_ERROR_TYPE]: 0, [DROPPED_CONNECTION]: 0 };
+    for (const call of this.calls) {
+      if (call.errorType !== undefined && call.errorType in counts) counts[call.errorType] += 1;
+    }
+    return counts;
+  }
+
+  /** Clears endpoints, recorded calls and injected errors, and restarts the fault PRNG from `options.seed` (options are kept). */
   reset(): void {
     this.state.clear();
     this.calls.length = 0;
     this.injections = [];
+    this.restartRandom();
   }
 
   async stop(): Promise<void> {
@@ -275,10 +367,28 @@ export class SesEmulator {
       if (!route) {
         throw new ApiError('UnknownOperationException', `No operation for ${req.method} ${url.pathname}`);
       }
-      const ctx: RequestContext = { region, query: url.searchParams, body: parseJson(rawBody) };
-      const match = route.path.exec(url.pathname);
-      if (match?.[1] !== undefined) ctx.pathName = decodePathSegment(match[1]);
-      call.endpointName = route.target?.(ctx);
+      let ctx: RequestContext | undefined;
+      let invalid: unknown;
+      try {
+        const parsed: RequestContext = { region, query: url.searchParams, body: parseJson(rawBody) };
+        const match = route.path.exec(url.pathname);
+        if (match?.[1] !== undefined) parsed.pathName = decodePathSegment(match[1]);
+        call.endpointName = route.target?.(parsed);
+        ctx = parsed;
+      } catch (err) {
+        invalid = err;
+      }
+      // Faults come before validation and the operation (as a real throttle does), so a faulted
+      // request never changes state. A request without a SigV4 scope is never faulted.
+      const fault = region ? this.drawFault(route.operation) : undefined;
+      if (fault === 'drop') {
+        // No response at all: the client sees the connection reset. httpStatus stays 0.
+        call.errorType = DROPPED_CONNECTION;
+        req.socket.destroy();
+        return;
+      }
+      if (fault) throw fault;
+      if (!ctx) throw invalid;
       // A request without a SigV4 scope has no region, so it cannot be served.
       if (!region) {
         throw new ApiError('MissingAuthenticationTokenException', 'Missing Authentication Token');
@@ -307,6 +417,29 @@ export class SesEmulator {
     if (errorType) headers['x-amzn-errortype'] = errorType;
     res.writeHead(status, headers);
     res.end(payload);
+  }
+
+  /** The fault (if any) of one faultable request: one PRNG draw when any rate is set. */
+  private drawFault(operation: string): ApiError | 'drop' | undefined {
+    const o = this.options;
+    validateOptions(o); // fields may have been changed in place
+    const drop = o.dropConnectionRate ?? 0;
+    const serverError = drop + (o.serverErrorRate ?? 0);
+    const throttle = serverError + (o.throttleRate ?? 0);
+    if (throttle === 0) return undefined;
+    if (o.seed !== this.observedSeed) this.restartRandom();
+    const u = this.random();
+    if (u < drop) return 'drop';
+    if (u < serverError) return new ApiError(SERVER_ERROR_TYPE, 'We encountered an internal error. Please try again.');
+    if (u < throttle && (o.throttleOperations?.includes(operation) ?? true)) {
+      return new ApiError(THROTTLE_TYPE, 'Too many requests');
+    }
+    return undefined;
+  }
+
+  private restartRandom(): void {
+    this.observedSeed = this.options.seed;
+    this.reseed(this.options.seed ?? DEFAULT_SEED);
   }
 
   /** Throws the first injected error that matches this call, counting it down. */
@@ -382,7 +515,7 @@ export class SesEmulator {
 
   private deleteEndpoint(ctx: RequestContext): object {
     const e = this.mustFind(ctx.region, validateName(ctx.pathName), false);
-    if (e.status === 'CREATING') {
+    if (e.status === 'CREATING' && (this.options.concurrentModificationWhileCreating ?? true)) {
       throw new ApiError('ConcurrentModificationException', 'Unable to delete resource in PROVISIONING status');
     }
     if (e.status !== 'DELETING') {
@@ -507,6 +640,40 @@ export class SesEmulator {
 }
 
 // ---- helpers ----
+
+/** mulberry32: a tiny, fast, seedable PRNG (32-bit state); uniform in [0, 1). */
+/* eslint-disable no-bitwise -- a 32-bit PRNG is bit arithmetic */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+/* eslint-enable no-bitwise */
+
+const RATE_OPTIONS = ['throttleRate', 'serverErrorRate', 'dropConnectionRate'] as const;
+
+function validateOptions(o: SesEmulatorOptions): void {
+  let sum = 0;
+  for (const key of RATE_OPTIONS) {
+    const rate = o[key];
+    if (rate === undefined) continue;
+    if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) {
+      throw new Error(`${key} must be between 0 and 1, got ${rate}`);
+    }
+    sum += rate;
+  }
+  if (sum > 1 + 1e-9) {
+    throw new Error(`throttleRate + serverErrorRate + dropConnectionRate must not exceed 1, got ${sum}`);
+  }
+  if (o.seed !== undefined && !Number.isFinite(o.seed)) {
+    throw new Error(`seed must be a number, got ${o.seed}`);
+  }
+}
 
 /** Applies elapsed time to an endpoint; 'gone' when a DELETING endpoint has disappeared. */
 function refresh(e: EmulatedEndpoint, lifecycle: Lifecycle, now: number): 'present' | 'gone' {

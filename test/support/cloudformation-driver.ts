@@ -109,6 +109,7 @@ export class CloudFormationDriver {
   private readonly region: string;
   private readonly account: string;
   private readonly stackId: string;
+  private assemblyDir = '';
 
   constructor(private readonly options: DriverOptions = {}) {
     this.stackName = options.stackName ?? 'TestStack';
@@ -140,8 +141,6 @@ export class CloudFormationDriver {
     this.state.clear();
     return { status: 'DELETE_COMPLETE', outputs: {} };
   }
-
-  private assemblyDir = '';
 
   // ---- stack operations ----
 
@@ -394,7 +393,15 @@ export class CloudFormationDriver {
   // ---- intrinsic functions ----
 
   private newState(id: string, res: any, physicalId: string, properties: Record<string, unknown>, data: Record<string, string>): ResourceState {
-    return { logicalId: id, type: res.Type, physicalId, properties, data, deletionPolicy: res.DeletionPolicy, updateReplacePolicy: res.UpdateReplacePolicy };
+    return {
+      logicalId: id,
+      type: res.Type,
+      physicalId,
+      properties,
+      data,
+      deletionPolicy: res.DeletionPolicy,
+      updateReplacePolicy: res.UpdateReplacePolicy,
+    };
   }
 
   private fakePhysicalId(id: string, type: string): string {
