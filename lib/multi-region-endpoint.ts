@@ -140,7 +140,7 @@ export class MultiRegionEndpoint extends Resource implements IMultiRegionEndpoin
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([Key, Value]) => ({ Key, Value }));
     validateTags(tags);
-    const timeoutSeconds = props.timeout ? props.timeout.toMilliseconds() / 1000 : DEFAULT_TIMEOUT_SECONDS;
+    const timeoutSeconds = props.timeout ? props.timeout.toMilliseconds({ integral: false }) / 1000 : DEFAULT_TIMEOUT_SECONDS;
     validateTimeout(timeoutSeconds);
 
     const resource = new CustomResource(this, 'Resource', {
