@@ -1,11 +1,29 @@
-import { CustomResource, Duration, IResource, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import {
+  CustomResource,
+  Duration,
+  IResource,
+  ITaggable,
+  Lazy,
+  RemovalPolicy,
+  Resource,
+  Stack,
+  TagManager,
+  TagType,
+  Token,
+} from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import { MultiRegionEndpointProvider } from './private/provider';
 import {
   DEFAULT_TIMEOUT_SECONDS,
+  ENDPOINT_RESOURCE_TYPE,
+  endpointIdError,
   endpointNameError,
   generatedEndpointName,
   generatedNamePrefix,
+  LOOKUP_RESOURCE_TYPE,
   secondaryRegionError,
   tagErrors,
   timeoutError,
@@ -36,6 +54,153 @@ export interface IMultiRegionEndpoint extends IResource {
    * @attribute
    */
   readonly endpointArn: string;
+
+  /** The primary region, where the endpoint was created and is managed. */
+  readonly primaryRegion: string;
+
+  /** The secondary region. */
+  readonly secondaryRegion: string;
+
+  /**
+   * Lets `grantee` send through this endpoint from the given identities:
+   * `ses:SendEmail` and `ses:SendBulkEmail` on each identity in both regions (a send is
+   * served by either), on condition that `ses:MultiRegionEndpointId` is this endpoint.
+   *
+   * The identities must exist in both regions (see {@link ReplicaEmailIdentity}).
+   *
+   * @param grantee who may send
+   * @param identities the sending identities, in the primary region
+   */
+  grantSendEmail(grantee: iam.IGrantable, ...identities: ses.IEmailIdentity[]): iam.Grant;
+
+  /**
+   * Like {@link grantSendEmail}, for identities given by name (a domain or an email address).
+   *
+   * @param grantee who may send
+   * @param identityNames the sending identities' names
+   */
+  grantSendEmailFrom(grantee: iam.IGrantable, ...identityNames: string[]): iam.Grant;
+
+  /**
+   * An `AWS/SES` metric of this endpoint (dimension `ses:multi-region-endpoint-id`).
+   *
+   * Sends served by the secondary region are reported there: pass
+   * `{ region: endpoint.secondaryRegion }` to see them.
+   *
+   * @param metricName for example `Send`, `Delivery`, `Bounce`, `Complaint`, `Reject`
+   * @param props overrides; the default statistic is Sum over 5 minutes
+   */
+  metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Emails sent through this endpoint (`Send`).
+   *
+   * @param props overrides; the default statistic is Sum over 5 minutes
+   */
+  metricSend(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Emails delivered (`Delivery`).
+   *
+   * @param props overrides; the default statistic is Sum over 5 minutes
+   */
+  metricDelivery(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Emails that bounced (`Bounce`).
+   *
+   * @param props overrides; the default statistic is Sum over 5 minutes
+   */
+  metricBounce(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Emails marked as spam by recipients (`Complaint`).
+   *
+   * @param props overrides; the default statistic is Sum over 5 minutes
+   */
+  metricComplaint(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Emails SES rejected, e.g. for containing a virus (`Reject`).
+   *
+   * @param props overrides; the default statistic is Sum over 5 minutes
+   */
+  metricReject(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+}
+
+/**
+ * Attributes of an existing endpoint, for {@link MultiRegionEndpoint.fromMultiRegionEndpointAttributes}.
+ */
+export interface MultiRegionEndpointAttributes {
+  /** The endpoint's name. */
+  readonly endpointName: string;
+
+  /** The endpoint's ID (for example `abcdef12.g3h`). */
+  readonly endpointId: string;
+
+  /** The endpoint's secondary region. */
+  readonly secondaryRegion: string;
+}
+
+/**
+ * What imported and owned endpoints share: grants and metrics.
+ */
+abstract class MultiRegionEndpointBase extends Resource implements IMultiRegionEndpoint {
+  public abstract readonly endpointName: string;
+  public abstract readonly endpointId: string;
+  public abstract readonly endpointArn: string;
+  public abstract readonly primaryRegion: string;
+  public abstract readonly secondaryRegion: string;
+
+  public grantSendEmail(grantee: iam.IGrantable, ...identities: ses.IEmailIdentity[]): iam.Grant {
+    return this.grantSendEmailFrom(grantee, ...identities.map((identity) => identity.emailIdentityName));
+  }
+
+  public grantSendEmailFrom(grantee: iam.IGrantable, ...identityNames: string[]): iam.Grant {
+    if (identityNames.length === 0) {
+      throw new Error('`grantSendEmail` needs at least one identity to send from, got none');
+    }
+    const stack = Stack.of(this);
+    const resourceArns = identityNames.flatMap((name) => [this.primaryRegion, this.secondaryRegion]
+      .map((region) => stack.formatArn({ service: 'ses', region, resource: 'identity', resourceName: name })));
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ses:SendEmail', 'ses:SendBulkEmail'],
+      resourceArns,
+      conditions: { StringEquals: { 'ses:MultiRegionEndpointId': this.endpointId } },
+    });
+  }
+
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/SES',
+      metricName,
+      dimensionsMap: { 'ses:multi-region-endpoint-id': this.endpointId },
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.minutes(5),
+      ...props,
+    }).attachTo(this);
+  }
+
+  public metricSend(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('Send', props);
+  }
+
+  public metricDelivery(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('Delivery', props);
+  }
+
+  public metricBounce(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('Bounce', props);
+  }
+
+  public metricComplaint(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('Complaint', props);
+  }
+
+  public metricReject(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('Reject', props);
+  }
 }
 
 /**
@@ -62,7 +227,8 @@ export interface MultiRegionEndpointProps {
   readonly endpointName?: string;
 
   /**
-   * Tags to apply to the endpoint. Changes are applied in place.
+   * Tags to apply to the endpoint. Changes are applied in place. `Tags.of(scope)` reaches
+   * the endpoint too, merged with these.
    *
    * At most 49 (SES allows 50 and this library keeps one to mark the endpoints it owns).
    *
@@ -97,9 +263,69 @@ export interface MultiRegionEndpointProps {
  *
  * @resource Custom::SESMultiRegionEndpoint
  */
-export class MultiRegionEndpoint extends Resource implements IMultiRegionEndpoint {
+export class MultiRegionEndpoint extends MultiRegionEndpointBase implements ITaggable {
   /** The CloudFormation resource type of the custom resource. */
-  public static readonly RESOURCE_TYPE = 'Custom::SESMultiRegionEndpoint';
+  public static readonly RESOURCE_TYPE = ENDPOINT_RESOURCE_TYPE;
+
+  /** The CloudFormation resource type of the read-only lookup made by {@link fromEndpointName}. */
+  public static readonly LOOKUP_RESOURCE_TYPE = LOOKUP_RESOURCE_TYPE;
+
+  /**
+   * Imports an existing endpoint from its attributes. Creates no resources.
+   *
+   * @param scope the scope of the imported endpoint; its stack's region is the primary
+   * @param id the construct id
+   * @param attrs the endpoint's name, ID and secondary region
+   */
+  public static fromMultiRegionEndpointAttributes(scope: Construct, id: string, attrs: MultiRegionEndpointAttributes): IMultiRegionEndpoint {
+    validateEndpointName(attrs.endpointName, 'attrs.endpointName');
+    validateEndpointId(attrs.endpointId);
+    class Import extends MultiRegionEndpointBase {
+      public readonly endpointName = attrs.endpointName;
+      public readonly endpointId = attrs.endpointId;
+      public readonly primaryRegion = Stack.of(scope).region;
+      public readonly secondaryRegion = attrs.secondaryRegion;
+      public readonly endpointArn = Stack.of(scope).formatArn({ service: 'ses', resource: 'multi-region-endpoint', resourceName: attrs.endpointName });
+    }
+    validateSecondaryRegion(attrs.secondaryRegion, Stack.of(scope).region, 'attrs.secondaryRegion');
+    return new Import(scope, id);
+  }
+
+  /**
+   * Imports an existing endpoint by name; its ID and secondary region are looked up at
+   * deploy time by a read-only custom resource (it never creates, modifies or deletes the
+   * endpoint). A missing endpoint fails the deployment with a clear message.
+   *
+   * @param scope the scope of the imported endpoint; its stack's region is the primary
+   * @param id the construct id
+   * @param endpointName the endpoint's name
+   */
+  public static fromEndpointName(scope: Construct, id: string, endpointName: string): IMultiRegionEndpoint {
+    validateEndpointName(endpointName);
+    class Lookup extends MultiRegionEndpointBase {
+      public readonly endpointName: string;
+      public readonly endpointId: string;
+      public readonly endpointArn: string;
+      public readonly primaryRegion: string;
+      public readonly secondaryRegion: string;
+
+      constructor() {
+        super(scope, id);
+        const lookup = new CustomResource(this, 'Lookup', {
+          serviceToken: MultiRegionEndpointProvider.getOrCreate(this).serviceToken,
+          resourceType: MultiRegionEndpoint.LOOKUP_RESOURCE_TYPE,
+          properties: { EndpointName: endpointName },
+        });
+        lookup.node.addDependency(MultiRegionEndpointProvider.getOrCreate(this).role);
+        this.endpointName = endpointName;
+        this.endpointId = lookup.getAttString('EndpointId');
+        this.endpointArn = lookup.getAttString('Arn');
+        this.primaryRegion = Stack.of(this).region;
+        this.secondaryRegion = lookup.getAttString('SecondaryRegion');
+      }
+    }
+    return new Lookup();
+  }
 
   public readonly endpointName: string;
   public readonly endpointId: string;
@@ -117,6 +343,9 @@ export class MultiRegionEndpoint extends Resource implements IMultiRegionEndpoin
 
   /** The secondary region. */
   public readonly secondaryRegion: string;
+
+  /** The endpoint's tags: `props.tags` merged with what `Tags.of()` adds. */
+  public readonly tags: TagManager;
 
   /**
    * @param scope the construct scope; the endpoint is created in its stack's region
@@ -136,10 +365,10 @@ export class MultiRegionEndpoint extends Resource implements IMultiRegionEndpoin
       validateEndpointName(props.endpointName);
       validateUniqueName(provider, props.endpointName, this.node.path);
     }
-    const tags = Object.entries(props.tags ?? {})
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([Key, Value]) => ({ Key, Value }));
-    validateTags(tags);
+    validateTags(props.tags ?? {});
+    this.tags = new TagManager(TagType.KEY_VALUE, MultiRegionEndpoint.RESOURCE_TYPE, props.tags);
+    // Tags.of() adds tags later (an aspect), so check the merged set once more before synthesis.
+    this.node.addValidation({ validate: () => tagValidationErrors(this.tags.tagValues()) });
     const timeoutSeconds = props.timeout ? props.timeout.toMilliseconds({ integral: false }) / 1000 : DEFAULT_TIMEOUT_SECONDS;
     validateTimeout(timeoutSeconds);
 
@@ -149,7 +378,8 @@ export class MultiRegionEndpoint extends Resource implements IMultiRegionEndpoin
       properties: {
         EndpointName: endpointName,
         Details: { RouteDetails: [{ Region: props.secondaryRegion }] },
-        Tags: tags,
+        // Sorted by key, so the template does not change with the object's key order.
+        Tags: Lazy.any({ produce: () => sortedTags(this.tags.tagValues()) }),
         TimeoutSeconds: timeoutSeconds,
       },
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
@@ -164,15 +394,21 @@ export class MultiRegionEndpoint extends Resource implements IMultiRegionEndpoin
   }
 }
 
-function validateEndpointName(name: string): void {
+function validateEndpointName(name: string, prop = 'endpointName'): void {
   if (Token.isUnresolved(name)) return; // checked by the handler once resolved
-  const error = endpointNameError(name);
+  const error = endpointNameError(name, prop);
   if (error) throw new Error(error);
 }
 
-function validateSecondaryRegion(region: string, stackRegion: string): void {
+function validateEndpointId(endpointId: string): void {
+  if (Token.isUnresolved(endpointId)) return;
+  const error = endpointIdError(endpointId, 'attrs.endpointId');
+  if (error) throw new Error(error);
+}
+
+function validateSecondaryRegion(region: string, stackRegion: string, prop = 'secondaryRegion'): void {
   if (Token.isUnresolved(region)) return;
-  const error = secondaryRegionError(region, Token.isUnresolved(stackRegion) ? undefined : stackRegion);
+  const error = secondaryRegionError(region, Token.isUnresolved(stackRegion) ? undefined : stackRegion, prop);
   if (error) throw new Error(error);
 }
 
@@ -185,9 +421,17 @@ function validateUniqueName(provider: MultiRegionEndpointProvider, name: string,
   provider.explicitNames.set(name, path);
 }
 
-function validateTags(tags: ReadonlyArray<{ Key: string; Value: string }>): void {
-  const errors = tagErrors(tags.map(({ Key, Value }) => ({ key: Key, value: Value })), 'tags', (v) => Token.isUnresolved(v));
+function tagValidationErrors(tags: { [key: string]: string }): string[] {
+  return tagErrors(Object.entries(tags).map(([key, value]) => ({ key, value })), 'tags', (v) => Token.isUnresolved(v));
+}
+
+function validateTags(tags: { [key: string]: string }): void {
+  const errors = tagValidationErrors(tags);
   if (errors.length > 0) throw new Error(errors.join('\n'));
+}
+
+function sortedTags(tags: { [key: string]: string }): Array<{ Key: string; Value: string }> {
+  return Object.entries(tags).sort(([a], [b]) => a.localeCompare(b)).map(([Key, Value]) => ({ Key, Value }));
 }
 
 function validateTimeout(seconds: number): void {

@@ -315,3 +315,38 @@ describe('Delete', () => {
 test('an unknown request type is refused', async () => {
   await expect(onEvent(event('Bogus' as any), ctx)).rejects.toThrow('Unknown RequestType: "Bogus"');
 });
+
+describe('the read-only lookup (fromEndpointName)', () => {
+  const lookup = (type: EndpointEvent['RequestType'], extra: Partial<EndpointEvent> = {}) => event(type, {
+    ResourceType: 'Custom::SESMultiRegionEndpointLookup',
+    ResourceProperties: { ServiceToken: 'x', EndpointName: 'orders-mail' },
+    ...extra,
+  });
+
+  test('onEvent makes no SES call; isComplete reads the endpoint', async () => {
+    expect(await onEvent(lookup('Create'), ctx)).toEqual({ PhysicalResourceId: 'orders-mail' });
+    expect(ses.calls()).toHaveLength(0);
+    ses.on(GetMultiRegionEndpointCommand).resolves(ready({ Routes: [{ Region: 'us-east-1' }, { Region: 'us-west-2' }] }));
+    await expect(isComplete(lookup('Create', { PhysicalResourceId: 'orders-mail' }), ctx)).resolves.toEqual({
+      IsComplete: true,
+      Data: { EndpointId: 'abcdef12.g3h', EndpointName: 'orders-mail', Arn: ARN, Status: 'READY', PrimaryRegion: 'us-east-1', SecondaryRegion: 'us-west-2' },
+    });
+    expect(writes()).toBe(0);
+  });
+
+  test('a missing endpoint fails clearly', async () => {
+    ses.on(GetMultiRegionEndpointCommand).rejects(exception(NotFoundException));
+    await expect(isComplete(lookup('Update', { PhysicalResourceId: 'orders-mail' }), ctx)).rejects.toThrow("No SES multi-region endpoint named 'orders-mail' exists in us-east-1");
+  });
+
+  test('Delete never touches the endpoint', async () => {
+    const result = await onEvent(lookup('Delete', { PhysicalResourceId: 'orders-mail' }), ctx);
+    await expect(isComplete(lookup('Delete', result), ctx)).resolves.toEqual({ IsComplete: true });
+    expect(ses.calls()).toHaveLength(0);
+  });
+
+  test('an invalid name is refused before any call', async () => {
+    await expect(onEvent(lookup('Create', { ResourceProperties: { EndpointName: 'a b' } }), ctx)).rejects.toThrow('`EndpointName` must match');
+    expect(ses.calls()).toHaveLength(0);
+  });
+});

@@ -17,6 +17,7 @@ import {
   DEFAULT_TIMEOUT_SECONDS,
   endpointArn,
   endpointNameError,
+  LOOKUP_RESOURCE_TYPE,
   OWNER_TAG_KEY,
   ownerTagValue,
   parseStackId,
@@ -40,6 +41,7 @@ export interface HandlerContext {
 /** The CloudFormation event as the Provider framework hands it over, plus what onEvent added. */
 export interface EndpointEvent {
   readonly RequestType: 'Create' | 'Update' | 'Delete';
+  readonly ResourceType?: string;
   readonly StackId: string;
   readonly LogicalResourceId: string;
   readonly RequestId?: string;
@@ -289,8 +291,45 @@ async function onDelete(event: EndpointEvent, ctx: HandlerContext): Promise<OnEv
   return { PhysicalResourceId: name, NothingToDelete: outcome === 'gone', WaitDeadline: ctx.now() + waitSeconds * 1000 };
 }
 
+/**
+ * The read-only lookup behind `MultiRegionEndpoint.fromEndpointName()`: it only reads
+ * the endpoint (in isComplete) and never creates, modifies or deletes it.
+ */
+function onLookupEvent(event: EndpointEvent): OnEventResult {
+  const name = event.ResourceProperties?.EndpointName;
+  if (event.RequestType === 'Delete') {
+    return { PhysicalResourceId: event.PhysicalResourceId ?? '', NothingToDelete: true };
+  }
+  const nameError = endpointNameError(name, 'EndpointName');
+  if (nameError) throw new Error(`Invalid properties for the SES multi-region endpoint lookup: ${nameError}`);
+  return { PhysicalResourceId: name as string };
+}
+
+async function isLookedUp(event: EndpointEvent, ctx: HandlerContext): Promise<IsCompleteResult> {
+  if (event.RequestType === 'Delete') return { IsComplete: true };
+  const location = parseStackId(event.StackId);
+  const name = event.ResourceProperties.EndpointName as string;
+  const endpoint = await getEndpoint(ctx, name);
+  if (endpoint === undefined) {
+    throw new Error(`No SES multi-region endpoint named '${name}' exists in ${location.region} (only endpoints whose primary region is the stack's region can be looked up): check the name, or create it first.`);
+  }
+  const secondary = (endpoint.Routes ?? []).map((r) => r.Region).find((region) => region !== location.region) ?? '';
+  return {
+    IsComplete: true,
+    Data: {
+      EndpointId: endpoint.EndpointId ?? '',
+      EndpointName: name,
+      Arn: endpointArn(location, name),
+      Status: endpoint.Status ?? '',
+      PrimaryRegion: location.region,
+      SecondaryRegion: secondary,
+    },
+  };
+}
+
 /** The Provider framework's onEvent handler. */
 export async function onEvent(event: EndpointEvent, ctx: HandlerContext): Promise<OnEventResult> {
+  if (event.ResourceType === LOOKUP_RESOURCE_TYPE) return onLookupEvent(event);
   switch (event.RequestType) {
     case 'Create': return onCreate(event, ctx);
     case 'Update': return onUpdate(event, ctx);
@@ -380,6 +419,7 @@ async function isDeleted(event: EndpointEvent, ctx: HandlerContext): Promise<IsC
 /** The Provider framework's isComplete handler; Data only once the endpoint is READY. */
 export async function isComplete(event: EndpointEvent, ctx: HandlerContext): Promise<IsCompleteResult> {
   try {
+    if (event.ResourceType === LOOKUP_RESOURCE_TYPE) return await isLookedUp(event, ctx);
     return await (event.RequestType === 'Delete' ? isDeleted(event, ctx) : isReady(event, ctx));
   } catch (error) {
     // Polling is idempotent: throttling that outlasted the SDK's retries just waits for the next poll.

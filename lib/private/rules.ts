@@ -7,6 +7,10 @@
  */
 import { createHash } from 'crypto';
 
+/** The custom resource types the handler serves. */
+export const ENDPOINT_RESOURCE_TYPE = 'Custom::SESMultiRegionEndpoint';
+export const LOOKUP_RESOURCE_TYPE = 'Custom::SESMultiRegionEndpointLookup';
+
 /** SES: EndpointName is 1-64 characters of letters, digits, `_` and `-`. */
 export const ENDPOINT_NAME_PATTERN = /^[\w-]+$/;
 export const ENDPOINT_NAME_MAX_LENGTH = 64;
@@ -43,6 +47,15 @@ export function endpointNameError(name: unknown, prop = 'endpointName'): string 
     return undefined;
   }
   return `\`${prop}\` must match ^[\\w-]+$ and be 1-${ENDPOINT_NAME_MAX_LENGTH} characters, got: ${show(name)}`;
+}
+
+/** Endpoint IDs look like `abcdef12.g3h`. */
+export const ENDPOINT_ID_PATTERN = /^[A-Za-z0-9]+(\.[A-Za-z0-9]+)+$/;
+
+/** Returns why `endpointId` does not look like an endpoint ID, or undefined when it does. */
+export function endpointIdError(endpointId: unknown, prop = 'endpointId'): string | undefined {
+  if (typeof endpointId === 'string' && endpointId.length <= 128 && ENDPOINT_ID_PATTERN.test(endpointId)) return undefined;
+  return `\`${prop}\` must be an endpoint ID such as 'abcdef12.g3h', got: ${show(endpointId)}`;
 }
 
 /**
