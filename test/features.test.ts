@@ -118,7 +118,9 @@ describe('metrics', () => {
     const expected = (metricName: string) => ({
       namespace: 'AWS/SES', metricName, dimensions: { 'ses:multi-region-endpoint-id': 'abcdef12.g3h' }, statistic: 'Sum', period: 300,
     });
-    const shape = (m: cloudwatch.Metric) => ({ namespace: m.namespace, metricName: m.metricName, dimensions: m.dimensions, statistic: m.statistic, period: m.period.toSeconds() });
+    const shape = (m: cloudwatch.Metric) => ({
+      namespace: m.namespace, metricName: m.metricName, dimensions: m.dimensions, statistic: m.statistic, period: m.period.toSeconds(),
+    });
     expect(shape(endpoint.metricSend())).toEqual(expected('Send'));
     expect(shape(endpoint.metricDelivery())).toEqual(expected('Delivery'));
     expect(shape(endpoint.metricBounce())).toEqual(expected('Bounce'));
