@@ -174,6 +174,8 @@ describe('fromEndpointName through CloudFormation', () => {
   });
   afterEach(() => jest.restoreAllMocks());
 
+  const lambdaEnv = () => ({ ...emulator.clientEnv('us-east-1'), POLL_INTERVAL_MS: '25' });
+
   function lookupStack(name: string) {
     const app = new App();
     const stack = new Stack(app, 'Consumer', { env: ENV });
@@ -185,7 +187,7 @@ describe('fromEndpointName through CloudFormation', () => {
 
   test('resolves the ID of an existing endpoint and never writes to it', async () => {
     const existing = emulator.seed({ region: 'us-east-1', endpointName: 'orders-mail', routes: ['us-west-2'], tags: { owner: 'platform' } });
-    const cfn = new CloudFormationDriver({ stackName: 'Consumer', lambdaEnv: emulator.clientEnv('us-east-1') });
+    const cfn = new CloudFormationDriver({ stackName: 'Consumer', lambdaEnv: lambdaEnv() });
     const deployed = await cfn.deploy(lookupStack('orders-mail'));
     expect(deployed).toMatchObject({ status: 'CREATE_COMPLETE', outputs: { EndpointId: existing.endpointId, Secondary: 'us-west-2' } });
     expect(await cfn.destroy()).toMatchObject({ status: 'DELETE_COMPLETE' });
@@ -194,7 +196,7 @@ describe('fromEndpointName through CloudFormation', () => {
   });
 
   test('a missing endpoint fails the deploy with a clear message', async () => {
-    const cfn = new CloudFormationDriver({ stackName: 'Consumer', lambdaEnv: emulator.clientEnv('us-east-1') });
+    const cfn = new CloudFormationDriver({ stackName: 'Consumer', lambdaEnv: lambdaEnv() });
     const deployed = await cfn.deploy(lookupStack('nowhere'));
     expect(deployed.status).toBe('ROLLBACK_COMPLETE');
     expect(deployed.reason).toBe("No SES multi-region endpoint named 'nowhere' exists in us-east-1 (only endpoints whose primary region is the stack's region can be looked up): check the name, or create it first.");

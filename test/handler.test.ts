@@ -182,6 +182,24 @@ describe('isComplete after Create/Update', () => {
     await expect(isComplete(waiting({ WaitDeadline: T0 + 600_000 }), ctx)).rejects.toThrow("SES multi-region endpoint 'orders-mail' in us-east-1 was not found");
   });
 
+  test('polls within one invocation until READY, every pollIntervalMs', async () => {
+    ses.on(GetMultiRegionEndpointCommand)
+      .resolvesOnce(ready({ Status: 'CREATING' }))
+      .resolvesOnce(ready({ Status: 'CREATING' }))
+      .resolves(ready());
+    const polling = { ...ctx, pollWindowMs: 10_000, pollIntervalMs: 1_000 };
+    await expect(isComplete(waiting(), polling)).resolves.toMatchObject({ IsComplete: true });
+    expect(ses.commandCalls(GetMultiRegionEndpointCommand)).toHaveLength(3);
+    expect(clock).toBe(T0 + 2_000);
+  });
+
+  test('hands back to the framework when the polling window is used up', async () => {
+    ses.on(GetMultiRegionEndpointCommand).resolves(ready({ Status: 'CREATING' }));
+    const polling = { ...ctx, pollWindowMs: 3_500, pollIntervalMs: 1_000 };
+    await expect(isComplete(waiting({ WaitDeadline: T0 + 600_000 }), polling)).resolves.toEqual({ IsComplete: false });
+    expect(ses.commandCalls(GetMultiRegionEndpointCommand)).toHaveLength(4);
+  });
+
   test('the primary region among the routes is accepted', async () => {
     ses.on(GetMultiRegionEndpointCommand).resolves(ready({ Routes: [{ Region: 'us-east-1' }, { Region: 'us-west-2' }] }));
     await expect(isComplete(waiting(), ctx)).resolves.toMatchObject({ IsComplete: true });

@@ -37,8 +37,11 @@ function synth(endpoints: Record<string, Partial<MultiRegionEndpointProps>>, twe
   return app.synth();
 }
 
+/** The emulator, and the handler's in-invocation polling at test speed (production: 1 s). */
+const lambdaEnv = () => ({ ...emulator.clientEnv(REGION), POLL_INTERVAL_MS: '25' });
+
 function driver(): CloudFormationDriver {
-  return new CloudFormationDriver({ stackName: STACK, region: REGION, lambdaEnv: emulator.clientEnv(REGION) });
+  return new CloudFormationDriver({ stackName: STACK, region: REGION, lambdaEnv: lambdaEnv() });
 }
 
 const endpoints = () => emulator.endpoints(REGION)
@@ -96,7 +99,7 @@ test('server errors and dropped connections on 15% of calls are retried: create 
 }, 60_000);
 
 test('the same Create delivered twice (the first succeeded at SES) makes one endpoint', async () => {
-  const cfn = new CloudFormationDriver({ stackName: STACK, region: REGION, lambdaEnv: emulator.clientEnv(REGION), deliverTwice: (_, type) => type === 'Create' });
+  const cfn = new CloudFormationDriver({ stackName: STACK, region: REGION, lambdaEnv: lambdaEnv(), deliverTwice: (_, type) => type === 'Create' });
   expect(await cfn.deploy(synth({ Global: { endpointName: 'orders' } }))).toMatchObject({ status: 'CREATE_COMPLETE' });
   expect(emulator.calls.filter((c) => c.operation === 'CreateMultiRegionEndpoint').map((c) => c.errorType)).toEqual([undefined, 'AlreadyExistsException']);
   expect(endpoints()).toHaveLength(1);
@@ -104,7 +107,7 @@ test('the same Create delivered twice (the first succeeded at SES) makes one end
 
 test('an endpoint still CREATING past its timeout fails the deploy; the rollback waits out CREATING and deletes it', async () => {
   emulator.options.provisioningDelayMs = 6_500;
-  const cfn = new CloudFormationDriver({ stackName: STACK, region: REGION, lambdaEnv: emulator.clientEnv(REGION), queryIntervalMs: 200 });
+  const cfn = new CloudFormationDriver({ stackName: STACK, region: REGION, lambdaEnv: lambdaEnv(), queryIntervalMs: 200 });
   const result = await cfn.deploy(synth({ Global: { endpointName: 'slow', timeout: Duration.seconds(5) } }));
   expect(result.status).toBe('ROLLBACK_COMPLETE');
   expect(result.reason).toBe("Timed out after 5 seconds waiting for SES multi-region endpoint 'slow' in us-east-1 to become READY; last status: CREATING. Raise `timeout` or check the endpoint in the SES console.");
@@ -115,7 +118,8 @@ test('an endpoint still CREATING past its timeout fails the deploy; the rollback
 
 test('the Provider totalTimeout is enforced too', async () => {
   emulator.options.stuckNames = ['stuck'];
-  const cfn = new CloudFormationDriver({ stackName: STACK, region: REGION, lambdaEnv: emulator.clientEnv(REGION), maxAttempts: 3 });
+  // Short polling windows, so that three isComplete invocations run out quickly.
+  const cfn = new CloudFormationDriver({ stackName: STACK, region: REGION, lambdaEnv: { ...lambdaEnv(), POLL_WINDOW_MS: '100' }, maxAttempts: 3 });
   const result = await cfn.deploy(synth({ Global: { endpointName: 'stuck' } }));
   expect(result).toMatchObject({ status: 'ROLLBACK_FAILED', reason: 'Operation timed out' });
 });

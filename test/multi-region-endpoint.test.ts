@@ -149,10 +149,16 @@ describe('one provider per stack', () => {
         Handler: `index.${handler}`,
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
+        Timeout: 300,
+        // isComplete polls SES every second for up to two minutes per invocation.
+        Environment: { Variables: { POLL_INTERVAL_MS: '1000', POLL_WINDOW_MS: '120000' } },
         LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('ProviderLogs') } },
       });
     }
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+    // The framework invokes isComplete every second, for at most one hour.
+    const [machine] = Object.values<any>(template.findResources('AWS::StepFunctions::StateMachine'));
+    expect(JSON.stringify(machine.Properties.DefinitionString)).toContain('\\"IntervalSeconds\\":1,\\"MaxAttempts\\":3600,');
   });
 });
 

@@ -34,8 +34,16 @@ export interface HandlerContext {
   readonly now: () => number;
   /** Writes one structured log line. */
   readonly log: (entry: Record<string, unknown>) => void;
-  /** Waits; only used while SES is eventually consistent right after a Create. */
+  /** Waits between polls, and while SES is eventually consistent right after a Create. */
   readonly sleep: (ms: number) => Promise<void>;
+  /**
+   * How long one isComplete invocation keeps polling SES before handing back to the
+   * Provider framework's schedule (0 = ask once). Polling here, every `pollIntervalMs`,
+   * reports READY within about a second instead of up to a whole queryInterval later.
+   */
+  readonly pollWindowMs?: number;
+  /** Time between polls inside one invocation. */
+  readonly pollIntervalMs?: number;
 }
 
 /** The CloudFormation event as the Provider framework hands it over, plus what onEvent added. */
@@ -416,8 +424,7 @@ async function isDeleted(event: EndpointEvent, ctx: HandlerContext): Promise<IsC
   return { IsComplete: false };
 }
 
-/** The Provider framework's isComplete handler; Data only once the endpoint is READY. */
-export async function isComplete(event: EndpointEvent, ctx: HandlerContext): Promise<IsCompleteResult> {
+async function checkOnce(event: EndpointEvent, ctx: HandlerContext): Promise<IsCompleteResult> {
   try {
     if (event.ResourceType === LOOKUP_RESOURCE_TYPE) return await isLookedUp(event, ctx);
     return await (event.RequestType === 'Delete' ? isDeleted(event, ctx) : isReady(event, ctx));
@@ -425,5 +432,19 @@ export async function isComplete(event: EndpointEvent, ctx: HandlerContext): Pro
     // Polling is idempotent: throttling that outlasted the SDK's retries just waits for the next poll.
     if (errorName(error) === 'TooManyRequestsException' && !timedOut(event, ctx)) return { IsComplete: false };
     throw error;
+  }
+}
+
+/**
+ * The Provider framework's isComplete handler; Data only once the endpoint is READY.
+ * Polls for up to `pollWindowMs` within one invocation, then hands back to the framework.
+ */
+export async function isComplete(event: EndpointEvent, ctx: HandlerContext): Promise<IsCompleteResult> {
+  const windowEnd = ctx.now() + (ctx.pollWindowMs ?? 0);
+  const interval = ctx.pollIntervalMs ?? 1_000;
+  for (;;) {
+    const result = await checkOnce(event, ctx);
+    if (result.IsComplete || ctx.now() + interval > windowEnd) return result;
+    await ctx.sleep(interval);
   }
 }

@@ -13,10 +13,22 @@ const context: handler.HandlerContext = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
+/** Polling inside isComplete (see HandlerContext.pollWindowMs); the construct sets both. */
+const POLL_INTERVAL_MS = Number(process.env.POLL_INTERVAL_MS ?? 1_000);
+const POLL_WINDOW_MS = Number(process.env.POLL_WINDOW_MS ?? 0);
+/** Left of the Lambda timeout after polling: room for one SES call's full retry series. */
+const SAFETY_MARGIN_MS = 90_000;
+
+interface LambdaContext {
+  getRemainingTimeInMillis?: () => number;
+}
+
 export async function onEvent(event: handler.EndpointEvent): Promise<handler.OnEventResult> {
   return handler.onEvent(event, context);
 }
 
-export async function isComplete(event: handler.EndpointEvent): Promise<handler.IsCompleteResult> {
-  return handler.isComplete(event, context);
+export async function isComplete(event: handler.EndpointEvent, lambda?: LambdaContext): Promise<handler.IsCompleteResult> {
+  const remaining = lambda?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY;
+  const pollWindowMs = Math.max(0, Math.min(POLL_WINDOW_MS, remaining - SAFETY_MARGIN_MS));
+  return handler.isComplete(event, { ...context, pollWindowMs, pollIntervalMs: POLL_INTERVAL_MS });
 }

@@ -9,8 +9,14 @@ import { Construct } from 'constructs';
 /** The handler bundle esbuild writes at pre-compile; it ships inside the npm package. */
 const HANDLER_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'lambda', 'multi-region-endpoint', 'index');
 
-/** How often the Provider framework asks isComplete whether SES is done. */
-export const QUERY_INTERVAL = Duration.seconds(5);
+/**
+ * How often the Provider framework invokes isComplete. Each invocation itself polls SES
+ * every POLL_INTERVAL for up to POLL_WINDOW, so READY is seen within about a second
+ * while Step Functions and Lambda are invoked only every couple of minutes.
+ */
+export const QUERY_INTERVAL = Duration.seconds(1);
+export const POLL_INTERVAL = Duration.seconds(1);
+export const POLL_WINDOW = Duration.minutes(2);
 
 /**
  * One Provider (and its Lambdas, role and logs) per stack, however many endpoints:
@@ -73,8 +79,12 @@ export class MultiRegionEndpointProvider extends Construct {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
-      // Room for the SDK's throttling backoff (retry.ts) on a few calls.
-      timeout: Duration.minutes(3),
+      // Room for a polling window plus one SES call's full throttling backoff (retry.ts).
+      timeout: Duration.minutes(5),
+      environment: {
+        POLL_INTERVAL_MS: String(POLL_INTERVAL.toMilliseconds()),
+        POLL_WINDOW_MS: String(POLL_WINDOW.toMilliseconds()),
+      },
       role: this.role,
       logGroup,
       description,

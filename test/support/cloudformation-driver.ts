@@ -24,7 +24,7 @@ import { invokeProvider, ProviderHandlers, ProviderResponse } from './provider-f
 declare const jest: { isolateModules(fn: () => void): void } | undefined;
 
 /** Loads a fresh copy of a Lambda bundle (a new "container"), under jest or plain Node. */
-function loadFresh(file: string): Record<string, (event: unknown) => Promise<any>> {
+function loadFresh(file: string): Record<string, (event: unknown, context: unknown) => Promise<any>> {
   let exports: any;
   if (typeof jest !== 'undefined') {
     // jest's own registry, so the bundle sees the test's process.env.
@@ -44,7 +44,7 @@ export interface DriverOptions {
   readonly stackName?: string;
   readonly region?: string;
   readonly account?: string;
-  /** Environment of the Lambda functions (for example the emulator's clientEnv()). */
+  /** Environment of the Lambda functions, over the template's (for example the emulator's clientEnv()). */
   readonly lambdaEnv?: Record<string, string>;
   /** Time between isComplete calls: a number of ms, or 'template' for the Provider's real queryInterval. Default 10 ms. */
   readonly queryIntervalMs?: number | 'template';
@@ -104,7 +104,7 @@ export class CloudFormationDriver {
   public readonly requests: RecordedRequest[] = [];
   private state = new Map<string, ResourceState>();
   private template?: Template;
-  private readonly containers = new Map<string, Record<string, (event: unknown) => Promise<any>>>();
+  private readonly containers = new Map<string, Record<string, (event: unknown, context: unknown) => Promise<any>>>();
   private readonly stackName: string;
   private readonly region: string;
   private readonly account: string;
@@ -364,16 +364,22 @@ export class CloudFormationDriver {
     const interval = this.options.queryIntervalMs ?? 10;
     return {
       handlers: {
-        onEvent: (event: any) => this.lambda(template, onEventId)(event),
-        isComplete: (event: any) => this.lambda(template, isCompleteId)(event),
+        onEvent: (event: any) => this.invoke(template, onEventId, event),
+        isComplete: (event: any) => this.invoke(template, isCompleteId, event),
       } as ProviderHandlers,
       intervalMs: interval === 'template' ? retry.IntervalSeconds * 1000 : interval,
       maxAttempts: this.options.maxAttempts ?? retry.MaxAttempts,
     };
   }
 
+  /** Invokes a function with a Lambda context whose remaining time follows the function's Timeout. */
+  private invoke(template: Template, functionId: string, event: unknown): Promise<any> {
+    const deadline = Date.now() + Number(template.Resources[functionId].Properties.Timeout ?? 3) * 1000;
+    return this.lambda(template, functionId)(event, { getRemainingTimeInMillis: () => deadline - Date.now() });
+  }
+
   /** A warm Lambda container: the function's asset loaded once with the function's environment; returns its handler. */
-  private lambda(template: Template, functionId: string): (event: unknown) => Promise<any> {
+  private lambda(template: Template, functionId: string): (event: unknown, context: unknown) => Promise<any> {
     const fn = template.Resources[functionId];
     const key = `${functionId}:${JSON.stringify(fn.Properties.Code)}`;
     if (!this.containers.has(key)) {
@@ -382,7 +388,7 @@ export class CloudFormationDriver {
       const file = path.join(assetDir, `${fn.Properties.Handler.split('.')[0]}.js`);
       if (!fs.existsSync(file)) throw new Error(`${functionId}: staged asset ${file} not found in the cloud assembly`);
       const variables = this.resolve(template, fn.Properties.Environment?.Variables ?? {}) as Record<string, string>;
-      Object.assign(process.env, { AWS_REGION: this.region, ...this.options.lambdaEnv, ...variables });
+      Object.assign(process.env, { AWS_REGION: this.region, ...variables, ...this.options.lambdaEnv });
       this.containers.set(key, loadFresh(file));
     }
     const handler = this.containers.get(key)![fn.Properties.Handler.split('.')[1]];
