@@ -184,6 +184,15 @@ describe('foreign endpoints', () => {
   });
 });
 
+test('a secondary-region change under an explicit name fails, and the update rolls back cleanly', async () => {
+  const cfn = driver();
+  await cfn.deploy(synth({ Global: { endpointName: 'orders' } }));
+  const result = await cfn.deploy(synth({ Global: { endpointName: 'orders', secondaryRegion: 'eu-west-1' } }));
+  expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+  expect(result.reason).toContain("Cannot change the secondary region of SES multi-region endpoint 'orders' from us-west-2 to eu-west-1 in place");
+  expect(endpoints()).toMatchObject([{ name: 'orders', status: 'READY', routes: ['us-west-2'] }]);
+});
+
 test.each([
   ['a missing name', (r: CfnResource) => r.addPropertyDeletionOverride('EndpointName'), '`EndpointName` must match'],
   ['empty routes', (r: CfnResource) => r.addPropertyOverride('Details.RouteDetails', []), '`Details.RouteDetails` must hold exactly one route'],

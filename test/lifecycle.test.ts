@@ -174,7 +174,7 @@ test('delete while still CREATING is retried until SES accepts it', async () => 
   expect(state()).toEqual([]);
 });
 
-test('a secondary-region change under the same explicit name fails without any SES call', async () => {
+test('a secondary-region change under the same explicit name fails without any SES write, and its rollback succeeds', async () => {
   expect((await invokeProvider(handler, request('Create'))).Status).toBe('SUCCESS');
   const callsBefore = emulator.calls.length;
   const changed = await invokeProvider(handler, request('Update', {
@@ -184,7 +184,14 @@ test('a secondary-region change under the same explicit name fails without any S
   }));
   expect(changed.Status).toBe('FAILED');
   expect(changed.Reason).toContain('Change endpointName too');
-  expect(emulator.calls.length).toBe(callsBefore);
+  expect(emulator.calls.slice(callsBefore).map((c) => c.operation)).toEqual(['GetMultiRegionEndpoint', 'ListTagsForResource']);
+  // CloudFormation's rollback: back to the old properties, the failed ones as "old".
+  const rollback = await invokeProvider(handler, request('Update', {
+    PhysicalResourceId: 'orders-mail',
+    ResourceProperties: properties(),
+    OldResourceProperties: properties({ Details: { RouteDetails: [{ Region: 'eu-west-1' }] } }),
+  }));
+  expect(rollback.Status).toBe('SUCCESS');
   expect(state()).toMatchObject([{ name: 'orders-mail', routes: ['us-west-2'] }]);
 });
 

@@ -251,13 +251,16 @@ async function onUpdate(event: EndpointEvent, ctx: HandlerContext): Promise<OnEv
     // A new name means a new endpoint; CloudFormation deletes the old one during cleanup.
     return createEndpoint(ctx, props, target);
   }
-  const oldRegion = (event.OldResourceProperties?.Details as { RouteDetails?: Array<{ Region?: string }> } | undefined)?.RouteDetails?.[0]?.Region;
-  if (oldRegion !== undefined && oldRegion !== props.secondaryRegion) {
-    throw new Error(`Cannot change the secondary region of SES multi-region endpoint '${currentName}' from ${oldRegion} to ${props.secondaryRegion} in place: SES cannot change routes. Change endpointName too (or omit it so the library generates a name), and CloudFormation will replace the endpoint. Nothing was changed.`);
-  }
-  const tags = await currentTags(ctx, target, currentName);
-  if (tags === undefined) {
+  // Compare with the endpoint itself, not OldResourceProperties: on a rollback those hold
+  // the failed change, and the rollback must go through.
+  const endpoint = await getEndpoint(ctx, currentName);
+  const tags = endpoint && await currentTags(ctx, target, currentName);
+  if (endpoint === undefined || tags === undefined) {
     throw new Error(`SES multi-region endpoint '${currentName}' no longer exists in ${target.location.region} (deleted outside CloudFormation?). Remove the resource from the stack or give it a new endpointName to create it again.`);
+  }
+  const currentRegion = secondaryRegionOf(endpoint, target.location.region);
+  if (currentRegion !== props.secondaryRegion) {
+    throw new Error(`Cannot change the secondary region of SES multi-region endpoint '${currentName}' from ${currentRegion} to ${props.secondaryRegion} in place: SES cannot change routes. Change endpointName too (or omit it so the library generates a name), and CloudFormation will replace the endpoint. Nothing was changed.`);
   }
   await syncTags(ctx, props, target, tags);
   return { PhysicalResourceId: currentName, WaitDeadline: ctx.now() + props.timeoutSeconds * 1000 };
@@ -321,7 +324,7 @@ async function isLookedUp(event: EndpointEvent, ctx: HandlerContext): Promise<Is
   if (endpoint === undefined) {
     throw new Error(`No SES multi-region endpoint named '${name}' exists in ${location.region} (only endpoints whose primary region is the stack's region can be looked up): check the name, or create it first.`);
   }
-  const secondary = (endpoint.Routes ?? []).map((r) => r.Region).find((region) => region !== location.region) ?? '';
+  const secondary = secondaryRegionOf(endpoint, location.region) ?? '';
   return {
     IsComplete: true,
     Data: {
@@ -355,6 +358,12 @@ async function getEndpoint(ctx: HandlerContext, name: string): Promise<GetMultiR
   }
 }
 
+/** The endpoint's secondary region. Whether SES lists the primary among its routes is not documented: skip it. */
+function secondaryRegionOf(endpoint: GetMultiRegionEndpointCommandOutput, primaryRegion: string): string | undefined {
+  const secondaries = (endpoint.Routes ?? []).map((r) => r.Region).filter((region) => region !== primaryRegion);
+  return secondaries.length === 1 ? secondaries[0] : undefined;
+}
+
 function timedOut(event: EndpointEvent, ctx: HandlerContext): boolean {
   return event.WaitDeadline !== undefined && ctx.now() >= event.WaitDeadline;
 }
@@ -379,10 +388,8 @@ async function isReady(event: EndpointEvent, ctx: HandlerContext): Promise<IsCom
   }
   switch (endpoint.Status) {
     case 'READY': {
-      // Whether SES lists the primary among the routes is not documented: compare the rest.
-      const routes = (endpoint.Routes ?? []).map((r) => r.Region);
-      const secondaries = routes.filter((region) => region !== target.location.region);
-      if (secondaries.length !== 1 || secondaries[0] !== props.secondaryRegion) {
+      if (secondaryRegionOf(endpoint, target.location.region) !== props.secondaryRegion) {
+        const routes = (endpoint.Routes ?? []).map((r) => r.Region);
         throw new Error(`${where} routes to ${JSON.stringify(routes)}, not to ${props.secondaryRegion}: choose another endpointName.`);
       }
       return {
