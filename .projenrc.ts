@@ -32,6 +32,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock@^4.1.0',
     // Property-based tests: synth-time and handler-time validation must agree.
     'fast-check@^4',
+    // The example app's sending Lambda signs with SigV4a (global endpoints require it).
+    '@aws-sdk/signature-v4a@^3.1138.0',
+    // Construct Hub readiness: cdk-nag checks, an integ test with assertions, its runner.
+    'cdk-nag@^3',
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    '@aws-cdk/integ-runner@^2.197.10',
     'aws-cdk@2.1148.1',
     'ts-node',
     // typescript@latest is 7 (no JS compiler API): ts-jest, jsii and eslint need 6.
@@ -77,10 +83,13 @@ const bundleTask = project.tasks.tryFind('bundle');
 if (bundleTask) project.testTask.prependSpawn(bundleTask);
 project.eslint?.addLintPattern('lambda');
 project.eslint?.addLintPattern('example');
+project.eslint?.addLintPattern('bench');
 // The handler's SDK is a devDependency on purpose: esbuild bundles it into the asset.
 project.eslint?.allowDevDeps('lambda/**');
-// eslint's project service needs a tsconfig beside lambda/ and example/ (jsii sees only lib/).
-for (const dir of ['lambda', 'example']) {
+project.eslint?.allowDevDeps('example/**');
+project.eslint?.allowDevDeps('bench/**');
+// eslint's project service needs a tsconfig beside lambda/, example/ and bench/ (jsii sees only lib/).
+for (const dir of ['lambda', 'example', 'bench']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: {
       extends: '../tsconfig.json',
@@ -94,6 +103,22 @@ for (const dir of ['lambda', 'example']) {
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 project.tasks.addEnvironment('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
 
+// The DEED replica-identity handler: its own bundle, provider and least-privilege role.
+project.bundler.addBundle('lambda/replica-email-identity/index.ts', {
+  platform: 'node',
+  target: 'node22',
+  externals: [],
+  minify: true,
+  sourcemap: false,
+});
+
+// Benchmarks (not part of npm test): print a table and write docs/BENCHMARKS.md.
+const benchTask = project.addTask('bench', {
+  description: 'Run the benchmarks against the local SES emulator and write docs/BENCHMARKS.md',
+});
+if (bundleTask) benchTask.spawn(bundleTask);
+benchTask.exec('ts-node --transpile-only --project test/tsconfig.json bench/run.ts');
+
 // The example app that `npx cdk synth` synthesizes offline: no telemetry, no notices.
 new JsonFile(project, 'cdk.json', {
   obj: {
@@ -104,5 +129,43 @@ new JsonFile(project, 'cdk.json', {
     },
   },
 });
+
+// ---- Construct Hub readiness (issue 5) ----
+// Integration test (test/integ.multi-region-endpoint.ts): `integ` verifies the committed
+// integ-runner snapshot offline (no deploy, no AWS credentials) and runs in `npm test`;
+// `integ:update` rewrites it offline; `integ:deploy` runs it for real in an AWS account.
+// test/support/integ-runner.js wraps integ-runner so that it reads aws-cdk-lib 2.276's
+// cloud assembly schema (see that file). Details in CONTRIBUTING.md.
+const integRunner = [
+  'node test/support/integ-runner.js',
+  '--directory test --language typescript --parallel-regions us-east-1',
+  '--app "node -r ts-node/register/transpile-only {filePath}"',
+].join(' ');
+const integEnv = { CDK_DISABLE_CLI_TELEMETRY: 'true' };
+const integBundle = project.tasks.tryFind('bundle:lambda/multi-region-endpoint/index');
+const integTask = project.addTask('integ', {
+  description: 'Verify the integ-runner snapshot of test/integ.*.ts offline (no deploy, no AWS credentials)',
+  env: integEnv,
+});
+const integUpdateTask = project.addTask('integ:update', {
+  description: 'Regenerate the integ-runner snapshot offline (no deploy); commit the result',
+  env: integEnv,
+});
+const integDeployTask = project.addTask('integ:deploy', {
+  description: 'Deploy the integ test to the AWS account of your credentials (us-east-1 + us-west-2), assert, destroy',
+  env: integEnv,
+});
+for (const task of [integTask, integUpdateTask, integDeployTask]) {
+  if (integBundle) task.spawn(integBundle);
+}
+integTask.exec(integRunner);
+integUpdateTask.exec(`${integRunner} --update-on-failed --dry-run`);
+integDeployTask.exec(`${integRunner} --force --verbose`, { receiveArgs: true });
+project.testTask.spawn(integTask);
+// integ-runner's scratch output, and the assertion stack's copied Lambda bundle, which the
+// snapshot check never reads (it compares the test stack's template only); the snapshot's
+// own `cdk.out` version marker is part of the snapshot (the `cdk.out` pattern hides it).
+project.gitignore.addPatterns('/test/cdk-integ.out.*', '/test/*.snapshot/asset.*', '!/test/*.snapshot/cdk.out');
+// ---- end of Construct Hub readiness (issue 5) ----
 
 project.synth();

@@ -1,1 +1,2 @@
 export * from './multi-region-endpoint';
+export * from './replica-email-identity';

@@ -28,6 +28,7 @@ import {
   tagErrors,
   timeoutError,
 } from './private/rules';
+import { ReplicaEmailIdentity, ReplicaEmailIdentityOptions } from './replica-email-identity';
 
 /**
  * An Amazon SES v2 multi-region endpoint (global endpoint).
@@ -368,7 +369,7 @@ export class MultiRegionEndpoint extends MultiRegionEndpointBase implements ITag
     validateTags(props.tags ?? {});
     this.tags = new TagManager(TagType.KEY_VALUE, MultiRegionEndpoint.RESOURCE_TYPE, props.tags);
     // Tags.of() adds tags later (an aspect), so check the merged set once more before synthesis.
-    this.node.addValidation({ validate: () => tagValidationErrors(this.tags.tagValues()) });
+    this.node.addValidation({ validate: () => tagValidationErrors(this.renderedTags()) });
     const timeoutSeconds = props.timeout ? props.timeout.toMilliseconds({ integral: false }) / 1000 : DEFAULT_TIMEOUT_SECONDS;
     validateTimeout(timeoutSeconds);
 
@@ -379,7 +380,7 @@ export class MultiRegionEndpoint extends MultiRegionEndpointBase implements ITag
         EndpointName: endpointName,
         Details: { RouteDetails: [{ Region: props.secondaryRegion }] },
         // Sorted by key, so the template does not change with the object's key order.
-        Tags: Lazy.any({ produce: () => sortedTags(this.tags.tagValues()) }),
+        Tags: Lazy.any({ produce: () => this.renderedTags() }),
         TimeoutSeconds: timeoutSeconds,
       },
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
@@ -391,6 +392,24 @@ export class MultiRegionEndpoint extends MultiRegionEndpointBase implements ITag
     this.endpointId = resource.getAttString('EndpointId');
     this.endpointArn = resource.getAttString('Arn');
     this.endpointStatus = resource.getAttString('Status');
+  }
+
+  /**
+   * Replicates a domain identity of the primary region (verified with Easy DKIM) into this
+   * endpoint's secondary region with Deterministic Easy DKIM (DEED), so that sends served
+   * by the secondary region can use it. No new DNS records are needed.
+   *
+   * @param id the construct id of the replica
+   * @param parent the domain identity in the primary region
+   * @param options removal policy and how long to wait for verification
+   */
+  public addReplicaIdentity(id: string, parent: ses.IEmailIdentity, options?: ReplicaEmailIdentityOptions): ReplicaEmailIdentity {
+    return ReplicaEmailIdentity.forEmailIdentity(this, id, parent, this.secondaryRegion, options);
+  }
+
+  /** The merged tags as SES takes them, sorted by key (a list: keys like `__proto__` survive). */
+  private renderedTags(): Array<{ Key: string; Value: string }> {
+    return this.tags.renderTags() ?? [];
   }
 }
 
@@ -421,17 +440,13 @@ function validateUniqueName(provider: MultiRegionEndpointProvider, name: string,
   provider.explicitNames.set(name, path);
 }
 
-function tagValidationErrors(tags: { [key: string]: string }): string[] {
-  return tagErrors(Object.entries(tags).map(([key, value]) => ({ key, value })), 'tags', (v) => Token.isUnresolved(v));
+function tagValidationErrors(tags: ReadonlyArray<{ Key: string; Value: string }>): string[] {
+  return tagErrors(tags.map(({ Key, Value }) => ({ key: Key, value: Value })), 'tags', (v) => Token.isUnresolved(v));
 }
 
 function validateTags(tags: { [key: string]: string }): void {
-  const errors = tagValidationErrors(tags);
+  const errors = tagValidationErrors(Object.entries(tags).map(([Key, Value]) => ({ Key, Value })));
   if (errors.length > 0) throw new Error(errors.join('\n'));
-}
-
-function sortedTags(tags: { [key: string]: string }): Array<{ Key: string; Value: string }> {
-  return Object.entries(tags).sort(([a], [b]) => a.localeCompare(b)).map(([Key, Value]) => ({ Key, Value }));
 }
 
 function validateTimeout(seconds: number): void {

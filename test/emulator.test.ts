@@ -1,9 +1,12 @@
 import * as http from 'http';
 import {
+  CreateEmailIdentityCommand,
   CreateMultiRegionEndpointCommand,
   CreateMultiRegionEndpointCommandInput,
+  DeleteEmailIdentityCommand,
   DeleteMultiRegionEndpointCommand,
   GetAccountCommand,
+  GetEmailIdentityCommand,
   GetMultiRegionEndpointCommand,
   ListMultiRegionEndpointsCommand,
   ListTagsForResourceCommand,
@@ -834,5 +837,182 @@ describe('concurrency', () => {
     expect(faults.TooManyRequestsException + faults.InternalFailure + faults.DroppedConnection).toBeGreaterThan(0);
     expectOneSuccessfulCreateEach(Array.from({ length: WORKERS }, (_, i) => workerName(i)));
     expect(emulator.calls.filter(c => c.operation === 'DeleteMultiRegionEndpoint' && c.httpStatus === 200)).toHaveLength(Math.floor(WORKERS / 2));
+  });
+});
+
+describe('email identities (DEED)', () => {
+  const identityArn = (name: string, region = 'us-east-1') => `arn:aws:ses:${region}:123456789012:identity/${name}`;
+  const replicate = (name: string, region: string, origin = 'AWS_SES_US_EAST_1', extra: Record<string, unknown> = {}) =>
+    client(region).send(new CreateEmailIdentityCommand({ EmailIdentity: name, DkimSigningAttributes: { DomainSigningAttributesOrigin: origin as never, ...extra }, Tags: [{ Key: 'k', Value: 'v' }] }));
+  const get = (name: string, region = 'us-east-1') => client(region).send(new GetEmailIdentityCommand({ EmailIdentity: name }));
+
+  test('an Easy DKIM identity created through the API has three tokens and stays PENDING (no DNS here)', async () => {
+    const created = await client().send(new CreateEmailIdentityCommand({ EmailIdentity: 'example.com', Tags: [{ Key: 'team', Value: 'mail' }] }));
+    expect(created).toMatchObject({ IdentityType: 'DOMAIN', VerifiedForSendingStatus: false, DkimAttributes: { Status: 'PENDING', SigningAttributesOrigin: 'AWS_SES' } });
+    const got = await get('example.com');
+    expect(got).toMatchObject({
+      IdentityType: 'DOMAIN',
+      FeedbackForwardingStatus: true,
+      VerifiedForSendingStatus: false,
+      VerificationStatus: 'PENDING',
+      DkimAttributes: { SigningEnabled: true, Status: 'PENDING', SigningAttributesOrigin: 'AWS_SES' },
+      Tags: [{ Key: 'team', Value: 'mail' }],
+    });
+    expect(got.DkimAttributes!.Tokens).toHaveLength(3);
+    expect(got.DkimAttributes!.Tokens!.every(t => /^[a-z0-9]{32}$/.test(t))).toBe(true);
+    await sleep(30);
+    expect(emulator.identity('us-east-1', 'example.com')).toMatchObject({ dkimStatus: 'PENDING', verifiedForSending: false });
+  });
+
+  test('with identityVerificationDelayMs, API-created identities are verified after the delay', async () => {
+    emulator.options = { identityVerificationDelayMs: 40 };
+    await client().send(new CreateEmailIdentityCommand({ EmailIdentity: 'example.com' }));
+    expect((await get('example.com')).VerifiedForSendingStatus).toBe(false);
+    await sleep(60);
+    expect(await get('example.com')).toMatchObject({ VerifiedForSendingStatus: true, DkimAttributes: { Status: 'SUCCESS' } });
+  });
+
+  test('a DEED replica has its parent\'s tokens and origin AWS_SES_<PARENT REGION>; it is verified after replicaVerificationDelayMs', async () => {
+    emulator.options = { replicaVerificationDelayMs: 60 };
+    const parent = emulator.seedIdentity({ region: 'us-east-1', name: 'example.com' });
+    const { $metadata, ...created } = await replicate('example.com', 'us-west-2');
+    expect($metadata.httpStatusCode).toBe(200);
+    expect(created).toEqual({
+      IdentityType: 'DOMAIN',
+      VerifiedForSendingStatus: false,
+      DkimAttributes: { SigningEnabled: true, Status: 'PENDING', Tokens: parent.dkimTokens, SigningAttributesOrigin: 'AWS_SES_US_EAST_1' },
+    });
+    expect((await get('example.com', 'us-west-2')).VerifiedForSendingStatus).toBe(false);
+    await sleep(80);
+    expect(await get('example.com', 'us-west-2')).toMatchObject({
+      VerifiedForSendingStatus: true,
+      VerificationStatus: 'SUCCESS',
+      DkimAttributes: { Status: 'SUCCESS', SigningAttributesOrigin: 'AWS_SES_US_EAST_1', Tokens: parent.dkimTokens },
+      Tags: [{ Key: 'k', Value: 'v' }],
+    });
+    expect(emulator.identities().map(i => [i.region, i.identityName, i.dkimOrigin]).sort()).toEqual([
+      ['us-east-1', 'example.com', 'AWS_SES'], ['us-west-2', 'example.com', 'AWS_SES_US_EAST_1'],
+    ]);
+  });
+
+  test('a replica of an unverified parent stays PENDING until the parent is verified', async () => {
+    const parent = emulator.seedIdentity({ region: 'us-east-1', name: 'example.com', verified: false });
+    await replicate('example.com', 'eu-west-1');
+    await sleep(20);
+    expect(emulator.identity('eu-west-1', 'example.com')).toMatchObject({ dkimStatus: 'PENDING', verifiedForSending: false });
+    parent.verifiedForSending = true;
+    parent.dkimStatus = 'SUCCESS';
+    expect(await get('example.com', 'eu-west-1')).toMatchObject({ VerifiedForSendingStatus: true, DkimAttributes: { Status: 'SUCCESS' } });
+  });
+
+  test('replicaFailNames end in DKIM status FAILED', async () => {
+    emulator.options = { replicaFailNames: ['doomed.com'] };
+    emulator.seedIdentity({ region: 'us-east-1', name: 'doomed.com' });
+    await replicate('doomed.com', 'us-west-2');
+    expect(await get('doomed.com', 'us-west-2')).toMatchObject({ VerifiedForSendingStatus: false, DkimAttributes: { Status: 'FAILED' } });
+  });
+
+  test.each([
+    ['the parent is missing', () => undefined, 'AWS_SES_US_EAST_1', {}, 'Parent identity example.com does not exist in us-east-1'],
+    ['the parent uses BYODKIM', () => emulator.seedIdentity({ region: 'us-east-1', name: 'example.com', dkimOrigin: 'EXTERNAL' }), 'AWS_SES_US_EAST_1', {}, 'uses Bring Your Own DKIM'],
+    ['the parent is itself a replica', () => emulator.seedIdentity({ region: 'us-east-1', name: 'example.com', dkimOrigin: 'AWS_SES_EU_WEST_1' }), 'AWS_SES_US_EAST_1', {}, 'is a replica (AWS_SES_EU_WEST_1) and cannot be a parent'],
+    ['the origin is AWS_SES', () => undefined, 'AWS_SES', {}, 'Invalid DomainSigningAttributesOrigin for CreateEmailIdentity: "AWS_SES"'],
+    ['the origin is EXTERNAL', () => undefined, 'EXTERNAL', {}, 'Invalid DomainSigningAttributesOrigin'],
+    ['the origin is no region', () => undefined, 'AWS_SES_MARS_1', {}, 'Invalid DomainSigningAttributesOrigin'],
+    ['the origin is the replica\'s own region', () => undefined, 'AWS_SES_US_WEST_2', {}, "A replica cannot be created in its parent's region us-west-2"],
+    ['an origin comes with a BYODKIM key', () => undefined, 'AWS_SES_US_EAST_1', { DomainSigningSelector: 's1', DomainSigningPrivateKey: 'a2V5' }, 'cannot be combined'],
+  ])('CreateEmailIdentity refuses a replica when %s (BadRequestException)', async (_, seed, origin, extra, message) => {
+    seed();
+    const err = await failure(replicate('example.com', 'us-west-2', origin, extra));
+    expect(err).toMatchObject({ name: 'BadRequestException', $metadata: { httpStatusCode: 400 } });
+    expect(err.message).toContain(message);
+    expect(emulator.identities('us-west-2')).toEqual([]);
+  });
+
+  test('an email address identity cannot be replicated; a malformed name is refused', async () => {
+    emulator.seedIdentity({ region: 'us-east-1', name: 'me@example.com' });
+    await expectError(replicate('me@example.com', 'us-west-2'), 'BadRequestException', 400);
+    await expectError(client().send(new CreateEmailIdentityCommand({ EmailIdentity: 'not a domain' })), 'BadRequestException', 400);
+  });
+
+  test('BYODKIM identities have origin EXTERNAL; a selector without a key is refused', async () => {
+    await client().send(new CreateEmailIdentityCommand({ EmailIdentity: 'own.com', DkimSigningAttributes: { DomainSigningSelector: 'sel', DomainSigningPrivateKey: 'a2V5' } }));
+    expect((await get('own.com')).DkimAttributes).toMatchObject({ SigningAttributesOrigin: 'EXTERNAL', Tokens: ['sel'] });
+    await expectError(client().send(new CreateEmailIdentityCommand({ EmailIdentity: 'half.com', DkimSigningAttributes: { DomainSigningSelector: 'sel' } })), 'BadRequestException', 400);
+  });
+
+  test('AlreadyExists, NotFound and the identityNotFoundAfterCreateMs window', async () => {
+    emulator.options = { identityNotFoundAfterCreateMs: 50 };
+    await client().send(new CreateEmailIdentityCommand({ EmailIdentity: 'example.com' }));
+    await expectError(client().send(new CreateEmailIdentityCommand({ EmailIdentity: 'example.com' })), 'AlreadyExistsException', 400);
+    await expectError(get('example.com'), 'NotFoundException', 404);
+    await expectError(client().send(new ListTagsForResourceCommand({ ResourceArn: identityArn('example.com') })), 'NotFoundException', 404);
+    await sleep(70);
+    expect((await get('example.com')).IdentityType).toBe('DOMAIN');
+    await expectError(get('nope.com'), 'NotFoundException', 404);
+    await expectError(client().send(new DeleteEmailIdentityCommand({ EmailIdentity: 'nope.com' })), 'NotFoundException', 404);
+    // Identities are per region.
+    await expectError(get('example.com', 'eu-west-1'), 'NotFoundException', 404);
+  });
+
+  test('a parent with replicas cannot be deleted; once the replicas are gone it can', async () => {
+    emulator.seedIdentity({ region: 'us-east-1', name: 'example.com' });
+    await replicate('example.com', 'us-west-2');
+    await replicate('example.com', 'eu-west-1');
+    const err = await failure(client().send(new DeleteEmailIdentityCommand({ EmailIdentity: 'example.com' })));
+    expect(err).toMatchObject({ name: 'BadRequestException', message: 'Identity example.com is the parent of replicas in eu-west-1, us-west-2: delete them first' });
+    await client('us-west-2').send(new DeleteEmailIdentityCommand({ EmailIdentity: 'example.com' }));
+    await client('eu-west-1').send(new DeleteEmailIdentityCommand({ EmailIdentity: 'example.com' }));
+    await client().send(new DeleteEmailIdentityCommand({ EmailIdentity: 'example.com' }));
+    expect(emulator.identities()).toEqual([]);
+  });
+
+  test('with identityDeletionDelayMs a deleted identity is still seen for a while, then gone', async () => {
+    emulator.options = { identityDeletionDelayMs: 50 };
+    emulator.seedIdentity({ region: 'us-east-1', name: 'example.com' });
+    await client().send(new DeleteEmailIdentityCommand({ EmailIdentity: 'example.com' }));
+    expect((await get('example.com')).IdentityType).toBe('DOMAIN');
+    await client().send(new DeleteEmailIdentityCommand({ EmailIdentity: 'example.com' })); // idempotent meanwhile
+    await sleep(70);
+    await expectError(get('example.com'), 'NotFoundException', 404);
+  });
+
+  test('tag operations work on identity ARNs (and check the ARN region)', async () => {
+    emulator.seedIdentity({ region: 'us-east-1', name: 'example.com', tags: { a: '1' } });
+    const ses = client();
+    await ses.send(new TagResourceCommand({ ResourceArn: identityArn('example.com'), Tags: [{ Key: 'b', Value: '2' }] }));
+    await ses.send(new UntagResourceCommand({ ResourceArn: identityArn('example.com'), TagKeys: ['a'] }));
+    expect((await ses.send(new ListTagsForResourceCommand({ ResourceArn: identityArn('example.com') }))).Tags).toEqual([{ Key: 'b', Value: '2' }]);
+    expect(emulator.identity('us-east-1', 'example.com')!.tags).toEqual({ b: '2' });
+    await expectError(ses.send(new ListTagsForResourceCommand({ ResourceArn: identityArn('example.com', 'us-west-2') })), 'BadRequestException', 400);
+    await expectError(ses.send(new ListTagsForResourceCommand({ ResourceArn: identityArn('nope.com') })), 'NotFoundException', 404);
+  });
+
+  test('email address identities are reached through their encoded path', async () => {
+    await client().send(new CreateEmailIdentityCommand({ EmailIdentity: 'me@example.com' }));
+    expect(await get('me@example.com')).toMatchObject({ IdentityType: 'EMAIL_ADDRESS', DkimAttributes: { SigningEnabled: false, Status: 'NOT_STARTED' } });
+  });
+
+  test('calls name the identity; failNext can target one identity', async () => {
+    emulator.seedIdentity({ region: 'us-east-1', name: 'a.com' });
+    emulator.seedIdentity({ region: 'us-east-1', name: 'b.com' });
+    emulator.failNext('GetEmailIdentity', 'TooManyRequestsException', { identityName: 'b.com' });
+    await get('a.com');
+    await expectError(get('b.com'), 'TooManyRequestsException', 429);
+    await get('b.com');
+    await client().send(new ListTagsForResourceCommand({ ResourceArn: identityArn('a.com') }));
+    expect(emulator.calls).toEqual([
+      { operation: 'GetEmailIdentity', region: 'us-east-1', identityName: 'a.com', httpStatus: 200 },
+      { operation: 'GetEmailIdentity', region: 'us-east-1', identityName: 'b.com', httpStatus: 429, errorType: 'TooManyRequestsException' },
+      { operation: 'GetEmailIdentity', region: 'us-east-1', identityName: 'b.com', httpStatus: 200 },
+      { operation: 'ListTagsForResource', region: 'us-east-1', identityName: 'a.com', httpStatus: 200 },
+    ]);
+  });
+
+  test('seedIdentity refuses duplicates; reset clears identities', async () => {
+    emulator.seedIdentity({ region: 'us-east-1', name: 'example.com' });
+    expect(() => emulator.seedIdentity({ region: 'us-east-1', name: 'example.com' })).toThrow(/already exists/);
+    emulator.reset();
+    expect(emulator.identities()).toEqual([]);
   });
 });

@@ -1,13 +1,22 @@
 /**
- * A local emulator of the SES v2 multi-region endpoint (global endpoint) API.
+ * A local emulator of the SES v2 multi-region endpoint (global endpoint) API, and of the
+ * email-identity operations DEED (Deterministic Easy DKIM) replicas need.
  *
  * It is a real HTTP server speaking restJson1, so the real `SESv2Client` (and the bundled
  * Lambda handler, via `clientEnv()`) can be pointed at it. Facts it follows are in
  * /work/shared/reference/ses-global-endpoints.md; wire details follow the serializers of
  * @aws-sdk/client-sesv2.
  *
- * State changes (CREATING -> READY/FAILED, DELETING -> gone) are computed lazily from
- * timestamps on every access, so no timer keeps the process alive.
+ * State changes (CREATING -> READY/FAILED, DELETING -> gone, a replica's PENDING -> SUCCESS)
+ * are computed lazily from timestamps on every access, so no timer keeps the process alive.
+ *
+ * Email identities live per region (the SigV4 scope's region, as endpoints do). DEED rules:
+ * creating with `DkimSigningAttributes.DomainSigningAttributesOrigin = AWS_SES_<REGION>` needs
+ * the parent (same name) in that region with Easy DKIM (`AWS_SES`), else BadRequestException;
+ * a replica cannot be a parent; a parent with replicas cannot be deleted (BadRequestException).
+ * A replica is verified (DKIM SUCCESS, VerifiedForSendingStatus true) `replicaVerificationDelayMs`
+ * after its creation, once its parent is verified. There is no DNS here: identities created
+ * through the API without DEED stay PENDING unless `identityVerificationDelayMs` is set.
  *
  * Fault injection (`throttleRate`, `serverErrorRate`, `dropConnectionRate`) draws from a seeded
  * PRNG, so a run is reproducible: the k-th faultable request always gets the k-th draw. With
@@ -34,6 +43,35 @@ export interface EmulatedEndpoint {
   updatedAt: Date;
 }
 
+/** DKIM status of an email identity (`DkimAttributes.Status`). */
+export type DkimStatus = 'PENDING' | 'SUCCESS' | 'FAILED' | 'TEMPORARY_FAILURE' | 'NOT_STARTED';
+
+export interface EmulatedIdentity {
+  /** the region it lives in */
+  readonly region: string;
+  readonly identityName: string;
+  readonly identityType: 'DOMAIN' | 'EMAIL_ADDRESS';
+  /** `AWS_SES` (Easy DKIM), `EXTERNAL` (BYODKIM) or `AWS_SES_<REGION>` (a DEED replica of that region's identity) */
+  readonly dkimOrigin: string;
+  dkimStatus: DkimStatus;
+  verifiedForSending: boolean;
+  /** Easy DKIM tokens (a replica has its parent's); the selector for BYODKIM */
+  readonly dkimTokens: string[];
+  tags: Record<string, string>;
+}
+
+export interface SeedIdentity {
+  region: string;
+  name: string;
+  /** default `AWS_SES` (Easy DKIM); `EXTERNAL` is BYODKIM; `AWS_SES_US_EAST_1` etc. make a DEED replica */
+  dkimOrigin?: string;
+  /** default true. Seeded identities keep their status until a test changes it. */
+  verified?: boolean;
+  /** default SUCCESS when verified, else PENDING */
+  dkimStatus?: DkimStatus;
+  tags?: Record<string, string>;
+}
+
 export interface SesEmulatorOptions {
   /** ms an endpoint stays CREATING before it becomes READY (or FAILED). Default 0: the Create response already says READY. */
   provisioningDelayMs?: number;
@@ -54,6 +92,22 @@ export interface SesEmulatorOptions {
    * `deletionDelayMs`) without ever becoming READY. Read at Delete time.
    */
   concurrentModificationWhileCreating?: boolean;
+
+  // ---- email identities ----
+
+  /** ms a DEED replica stays PENDING after CreateEmailIdentity before it is verified (once its parent is). Default 0. */
+  replicaVerificationDelayMs?: number;
+  /** identity names whose DEED replicas end in DKIM status FAILED instead of SUCCESS */
+  replicaFailNames?: string[];
+  /**
+   * ms an identity created through the API without DEED (Easy DKIM or BYODKIM) stays PENDING
+   * before it is verified (there is no DNS to look at). Default: it stays PENDING.
+   */
+  identityVerificationDelayMs?: number;
+  /** for this many ms after a successful CreateEmailIdentity, Get/ListTagsForResource of it answer NotFoundException. Default 0. */
+  identityNotFoundAfterCreateMs?: number;
+  /** for this many ms after DeleteEmailIdentity, the identity is still seen (Get, ListTags, AlreadyExists on Create). Default 0. */
+  identityDeletionDelayMs?: number;
 
   // ---- fault injection (all off by default) ----
   //
@@ -92,6 +146,8 @@ export interface RecordedCall {
   /** the region of the SigV4 credential scope ('' when the request was not signed) */
   region: string;
   endpointName?: string;
+  /** the email identity a call is about (identity operations, tag operations on identity ARNs) */
+  identityName?: string;
   /** 0 when the connection was dropped (`dropConnectionRate`): no response was sent */
   httpStatus: number;
   /** the x-amzn-errortype answered, or 'DroppedConnection' */
@@ -103,6 +159,8 @@ export interface FailNextOptions {
   times?: number;
   /** only calls about this endpoint name fail */
   endpointName?: string;
+  /** only calls about this email identity fail */
+  identityName?: string;
   /** default: the status SES uses for errorType (400 when unknown) */
   httpStatus?: number;
   message?: string;
@@ -149,6 +207,22 @@ const REGION_PATTERN = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 // The reference's tag character set: Unicode letters, digits, white space and _ . : / = + -
 const TAG_PATTERN = /^[\p{L}\p{N}\s_.:/=+-]*$/u;
 const ARN_PATTERN = /^arn:(aws[a-z-]*):ses:([a-z0-9-]+):(\d{12}):multi-region-endpoint\/(.+)$/;
+const IDENTITY_ARN_PATTERN = /^arn:(aws[a-z-]*):ses:([a-z0-9-]+):(\d{12}):identity\/(.+)$/;
+const IDENTITIES = /^\/v2\/email\/identities$/;
+const IDENTITY = /^\/v2\/email\/identities\/([^/]+)$/;
+const DOMAIN_IDENTITY = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const EMAIL_IDENTITY = /^(?=.{3,320}$)[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const EASY_DKIM = 'AWS_SES';
+const BYODKIM = 'EXTERNAL';
+const DEED_PREFIX = 'AWS_SES_';
+/** The `AWS_SES_<REGION>` values of the SDK's DkimSigningAttributesOrigin (the regions DEED replicates from). */
+const DEED_ORIGINS = new Set([
+  'af-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2',
+  'ap-southeast-3', 'ap-southeast-5', 'ap-south-1', 'ap-south-2', 'ca-central-1', 'ca-west-1', 'eu-central-1',
+  'eu-central-2', 'eu-north-1', 'eu-south-1', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'il-central-1',
+  'me-central-1', 'me-south-1', 'sa-east-1', 'us-east-1', 'us-east-2', 'us-gov-east-1', 'us-gov-west-1',
+  'us-west-1', 'us-west-2',
+].map(deedOriginOf));
 const ENDPOINTS = /^\/v2\/email\/multi-region-endpoints$/;
 const ENDPOINT = /^\/v2\/email\/multi-region-endpoints\/([^/]+)$/;
 const TAGS = /^\/v2\/email\/tags$/;
@@ -174,11 +248,30 @@ interface Lifecycle {
   hiddenUntil: number;
 }
 
+/** What the emulator keeps per identity beyond the public view. */
+interface IdentityLifecycle {
+  /** epoch ms when PENDING ends; undefined = never (seeded, or no DNS to verify) */
+  verifyAt?: number;
+  /** the DKIM status PENDING ends in */
+  outcome: 'SUCCESS' | 'FAILED';
+  /** epoch ms until which Get/ListTagsForResource answer NotFound (eventual consistency) */
+  hiddenUntil: number;
+  /** epoch ms when a deleted identity disappears; set by DeleteEmailIdentity */
+  goneAt?: number;
+}
+
+/** Whom a call is about, for `calls` and `failNext` filters. */
+interface CallTarget {
+  endpointName?: string;
+  identityName?: string;
+}
+
 interface Injection {
   operation: string;
   errorType: string;
   remaining: number;
   endpointName?: string;
+  identityName?: string;
   httpStatus: number;
   message: string;
 }
@@ -196,8 +289,8 @@ interface Route {
   path: RegExp;
   operation: string;
   handler: (ctx: RequestContext) => object;
-  /** the endpoint name a call is about, for `calls` and `failNext` filters */
-  target?: (ctx: RequestContext) => string | undefined;
+  /** whom a call is about, for `calls` and `failNext` filters */
+  target?: (ctx: RequestContext) => CallTarget;
 }
 
 export class SesEmulator {
@@ -219,6 +312,9 @@ export class SesEmulator {
   /** region -> endpoint name -> endpoint */
   private readonly state = new Map<string, Map<string, EmulatedEndpoint>>();
   private readonly lifecycles = new WeakMap<EmulatedEndpoint, Lifecycle>();
+  /** region -> identity name -> identity */
+  private readonly identityState = new Map<string, Map<string, EmulatedIdentity>>();
+  private readonly identityLifecycles = new WeakMap<EmulatedIdentity, IdentityLifecycle>();
   private readonly usedIds = new Set<string>();
   private injections: Injection[] = [];
   private currentOptions: SesEmulatorOptions = {};
@@ -235,6 +331,9 @@ export class SesEmulator {
     { method: 'POST', path: TAGS, operation: 'TagResource', handler: ctx => this.tagResource(ctx), target: bodyArnName },
     { method: 'DELETE', path: TAGS, operation: 'UntagResource', handler: ctx => this.untagResource(ctx), target: queryArnName },
     { method: 'GET', path: TAGS, operation: 'ListTagsForResource', handler: ctx => this.listTagsForResource(ctx), target: queryArnName },
+    { method: 'POST', path: IDENTITIES, operation: 'CreateEmailIdentity', handler: ctx => this.createIdentity(ctx), target: bodyIdentityName },
+    { method: 'GET', path: IDENTITY, operation: 'GetEmailIdentity', handler: ctx => this.getIdentity(ctx), target: pathIdentityName },
+    { method: 'DELETE', path: IDENTITY, operation: 'DeleteEmailIdentity', handler: ctx => this.deleteIdentity(ctx), target: pathIdentityName },
   ];
 
   private constructor(options: SesEmulatorOptions) {
@@ -297,13 +396,52 @@ export class SesEmulator {
     return endpoint;
   }
 
-  /** The next `times` calls of `operation` (optionally only about `endpointName`) answer this error. */
+  /** Current email identities (after applying elapsed delays), optionally of one region. */
+  identities(region?: string): EmulatedIdentity[] {
+    const regions = region === undefined ? [...this.identityState.keys()] : [region];
+    return regions.flatMap(r => this.regionIdentities(r));
+  }
+
+  identity(region: string, name: string): EmulatedIdentity | undefined {
+    return this.findIdentity(region, name);
+  }
+
+  /**
+   * Creates an email identity directly: a parent (Easy DKIM, the default), a BYODKIM identity
+   * (`EXTERNAL`), a DEED replica (`AWS_SES_<REGION>`), or a foreign one made outside the stack.
+   */
+  seedIdentity(i: SeedIdentity): EmulatedIdentity {
+    if (this.findIdentity(i.region, i.name)) {
+      throw new Error(`identity ${i.name} already exists in ${i.region}`);
+    }
+    const origin = i.dkimOrigin ?? EASY_DKIM;
+    const verified = i.verified ?? true;
+    const parentRegion = regionOfDeedOrigin(origin);
+    const parent = parentRegion === undefined ? undefined : this.findIdentity(parentRegion, i.name);
+    const identity: EmulatedIdentity = {
+      region: i.region,
+      identityName: i.name,
+      identityType: i.name.includes('@') ? 'EMAIL_ADDRESS' : 'DOMAIN',
+      dkimOrigin: origin,
+      dkimStatus: i.dkimStatus ?? (verified ? 'SUCCESS' : 'PENDING'),
+      verifiedForSending: verified,
+      dkimTokens: parent ? [...parent.dkimTokens] : newDkimTokens(),
+      tags: { ...i.tags },
+    };
+    // No verifyAt/goneAt: a seeded status stays until a test or an API call changes it.
+    this.identityLifecycles.set(identity, { outcome: 'SUCCESS', hiddenUntil: 0 });
+    this.identityMap(i.region).set(i.name, identity);
+    return identity;
+  }
+
+  /** The next `times` calls of `operation` (optionally only about `endpointName` or `identityName`) answer this error. */
   failNext(operation: string, errorType: string, opts: FailNextOptions = {}): void {
     this.injections.push({
       operation,
       errorType,
       remaining: opts.times ?? 1,
       endpointName: opts.endpointName,
+      identityName: opts.identityName,
       httpStatus: opts.httpStatus ?? ERROR_STATUS[errorType] ?? 400,
       message: opts.message ?? `Injected ${errorType}`,
     });
@@ -339,9 +477,10 @@ export class SesEmulator {
     return counts;
   }
 
-  /** Clears endpoints, recorded calls and injected errors, and restarts the fault PRNG from `options.seed` (options are kept). */
+  /** Clears endpoints, identities, recorded calls and injected errors, and restarts the fault PRNG from `options.seed` (options are kept). */
   reset(): void {
     this.state.clear();
+    this.identityState.clear();
     this.calls.length = 0;
     this.injections = [];
     this.restartRandom();
@@ -373,7 +512,7 @@ export class SesEmulator {
         const parsed: RequestContext = { region, query: url.searchParams, body: parseJson(rawBody) };
         const match = route.path.exec(url.pathname);
         if (match?.[1] !== undefined) parsed.pathName = decodePathSegment(match[1]);
-        call.endpointName = route.target?.(parsed);
+        Object.assign(call, definedOnly(route.target?.(parsed) ?? {}));
         ctx = parsed;
       } catch (err) {
         invalid = err;
@@ -393,7 +532,7 @@ export class SesEmulator {
       if (!region) {
         throw new ApiError('MissingAuthenticationTokenException', 'Missing Authentication Token');
       }
-      this.takeInjection(route.operation, call.endpointName);
+      this.takeInjection(route.operation, call);
       call.httpStatus = 200;
       this.reply(res, 200, route.handler(ctx));
     } catch (err: any) {
@@ -443,9 +582,10 @@ export class SesEmulator {
   }
 
   /** Throws the first injected error that matches this call, counting it down. */
-  private takeInjection(operation: string, endpointName: string | undefined): void {
+  private takeInjection(operation: string, target: CallTarget): void {
     const hit = this.injections.find(i => i.operation === operation
-      && (i.endpointName === undefined || i.endpointName === endpointName));
+      && (i.endpointName === undefined || i.endpointName === target.endpointName)
+      && (i.identityName === undefined || i.identityName === target.identityName));
     if (!hit) return;
     hit.remaining -= 1;
     if (hit.remaining <= 0) this.injections = this.injections.filter(i => i !== hit);
@@ -577,6 +717,111 @@ export class SesEmulator {
     return { Tags: Object.entries(e.tags).map(([Key, Value]) => ({ Key, Value })) };
   }
 
+  private createIdentity(ctx: RequestContext): object {
+    const body = ctx.body ?? {};
+    const name = validateIdentityName(body.EmailIdentity);
+    const identityType = name.includes('@') ? 'EMAIL_ADDRESS' : 'DOMAIN';
+    const tags = validateTags(body.Tags ?? []);
+    const dkim = body.DkimSigningAttributes ?? {};
+    if (typeof dkim !== 'object' || Array.isArray(dkim)) {
+      throw new ApiError('BadRequestException', 'DkimSigningAttributes must be an object');
+    }
+    const { DomainSigningAttributesOrigin: origin, DomainSigningSelector: selector, DomainSigningPrivateKey: privateKey } = dkim;
+    let parentRegion: string | undefined;
+    if (origin !== undefined) {
+      // CreateEmailIdentity takes an origin only to replicate: every value but AWS_SES and EXTERNAL.
+      if (typeof origin !== 'string' || !DEED_ORIGINS.has(origin)) {
+        throw new ApiError('BadRequestException', `Invalid DomainSigningAttributesOrigin for CreateEmailIdentity: ${JSON.stringify(origin)}`);
+      }
+      if (selector !== undefined || privateKey !== undefined) {
+        throw new ApiError('BadRequestException', 'DomainSigningAttributesOrigin cannot be combined with DomainSigningSelector or DomainSigningPrivateKey');
+      }
+      if (identityType !== 'DOMAIN') {
+        throw new ApiError('BadRequestException', 'Only domain identities can be replicated with Deterministic Easy DKIM');
+      }
+      parentRegion = regionOfDeedOrigin(origin)!;
+      if (parentRegion === ctx.region) {
+        throw new ApiError('BadRequestException', `A replica cannot be created in its parent's region ${parentRegion}`);
+      }
+    } else if (selector !== undefined || privateKey !== undefined) {
+      if (typeof selector !== 'string' || typeof privateKey !== 'string' || !selector || !privateKey) {
+        throw new ApiError('BadRequestException', 'Bring Your Own DKIM needs both DomainSigningSelector and DomainSigningPrivateKey');
+      }
+    }
+    if (this.findIdentity(ctx.region, name)) {
+      throw new ApiError('AlreadyExistsException', `Email identity ${name} already exists`);
+    }
+    let tokens: string[];
+    if (parentRegion !== undefined) {
+      const parent = this.findIdentity(parentRegion, name);
+      if (!parent) {
+        throw new ApiError('BadRequestException', `Parent identity ${name} does not exist in ${parentRegion}`);
+      }
+      if (parent.dkimOrigin === BYODKIM) {
+        throw new ApiError('BadRequestException', `Parent identity ${name} in ${parentRegion} uses Bring Your Own DKIM; only Easy DKIM identities can be replicated`);
+      }
+      if (parent.dkimOrigin !== EASY_DKIM) {
+        throw new ApiError('BadRequestException', `Identity ${name} in ${parentRegion} is a replica (${parent.dkimOrigin}) and cannot be a parent`);
+      }
+      tokens = [...parent.dkimTokens];
+    } else {
+      tokens = selector !== undefined ? [selector] : newDkimTokens();
+    }
+
+    const now = Date.now();
+    const identity: EmulatedIdentity = {
+      region: ctx.region,
+      identityName: name,
+      identityType,
+      dkimOrigin: origin ?? (selector !== undefined ? BYODKIM : EASY_DKIM),
+      dkimStatus: 'PENDING',
+      verifiedForSending: false,
+      dkimTokens: tokens,
+      tags: Object.fromEntries(tags.map(t => [t.Key, t.Value])),
+    };
+    // Delays are fixed now, so later changes to `options` do not affect this identity.
+    const delay = parentRegion !== undefined ? this.options.replicaVerificationDelayMs ?? 0 : this.options.identityVerificationDelayMs;
+    const lifecycle: IdentityLifecycle = {
+      verifyAt: delay === undefined ? undefined : now + delay,
+      outcome: parentRegion !== undefined && this.options.replicaFailNames?.includes(name) ? 'FAILED' : 'SUCCESS',
+      hiddenUntil: now + (this.options.identityNotFoundAfterCreateMs ?? 0),
+    };
+    this.identityLifecycles.set(identity, lifecycle);
+    this.identityMap(ctx.region).set(name, identity);
+    this.refreshIdentity(identity, lifecycle, now);
+    return { IdentityType: identityType, VerifiedForSendingStatus: identity.verifiedForSending, DkimAttributes: dkimAttributes(identity) };
+  }
+
+  private getIdentity(ctx: RequestContext): object {
+    const i = this.mustFindIdentity(ctx.region, validateIdentityName(ctx.pathName), true);
+    return {
+      IdentityType: i.identityType,
+      FeedbackForwardingStatus: true,
+      VerifiedForSendingStatus: i.verifiedForSending,
+      VerificationStatus: i.dkimStatus,
+      DkimAttributes: dkimAttributes(i),
+      Policies: {},
+      Tags: Object.entries(i.tags).map(([Key, Value]) => ({ Key, Value })),
+    };
+  }
+
+  private deleteIdentity(ctx: RequestContext): object {
+    const i = this.mustFindIdentity(ctx.region, validateIdentityName(ctx.pathName), false);
+    const replicas = this.identities()
+      .filter(r => r.identityName === i.identityName && r.dkimOrigin === deedOriginOf(i.region))
+      .map(r => r.region);
+    if (replicas.length > 0) {
+      throw new ApiError('BadRequestException', `Identity ${i.identityName} is the parent of replicas in ${replicas.sort().join(', ')}: delete them first`);
+    }
+    const lifecycle = this.identityLifecycle(i);
+    if (lifecycle.goneAt === undefined) {
+      const now = Date.now();
+      lifecycle.goneAt = now + (this.options.identityDeletionDelayMs ?? 0);
+      if (this.refreshIdentity(i, lifecycle, now) === 'gone') this.identityMap(i.region).delete(i.identityName);
+    }
+    return {};
+  }
+
   // ---- state ----
 
   private regionMap(region: string): Map<string, EmulatedEndpoint> {
@@ -618,14 +863,75 @@ export class SesEmulator {
     return e;
   }
 
-  private resolveArn(region: string, arn: unknown, eventual: boolean): EmulatedEndpoint {
-    const match = typeof arn === 'string' ? ARN_PATTERN.exec(arn) : null;
+  /** The taggable resource (an endpoint or an email identity) an ARN names. */
+  private resolveArn(region: string, arn: unknown, eventual: boolean): { tags: Record<string, string> } {
+    const endpoint = typeof arn === 'string' ? ARN_PATTERN.exec(arn) : null;
+    const match = endpoint ?? (typeof arn === 'string' ? IDENTITY_ARN_PATTERN.exec(arn) : null);
     if (!match) throw new ApiError('BadRequestException', `Invalid ResourceArn: ${JSON.stringify(arn)}`);
     const [, , arnRegion, , name] = match;
     if (arnRegion !== region) {
       throw new ApiError('BadRequestException', `ResourceArn region ${arnRegion} does not match the request region ${region}`);
     }
-    return this.mustFind(region, validateName(name), eventual);
+    return endpoint
+      ? this.mustFind(region, validateName(name), eventual)
+      : this.mustFindIdentity(region, validateIdentityName(name), eventual);
+  }
+
+  private identityMap(region: string): Map<string, EmulatedIdentity> {
+    let map = this.identityState.get(region);
+    if (!map) {
+      map = new Map();
+      this.identityState.set(region, map);
+    }
+    return map;
+  }
+
+  /** Identities of a region after applying elapsed delays (deleted ones are dropped). */
+  private regionIdentities(region: string): EmulatedIdentity[] {
+    const map = this.identityState.get(region);
+    if (!map) return [];
+    const now = Date.now();
+    for (const [name, i] of map) {
+      if (this.refreshIdentity(i, this.identityLifecycle(i), now) === 'gone') map.delete(name);
+    }
+    return [...map.values()];
+  }
+
+  private identityLifecycle(i: EmulatedIdentity): IdentityLifecycle {
+    const lifecycle = this.identityLifecycles.get(i);
+    if (!lifecycle) throw new Error(`no lifecycle for identity ${i.identityName}`);
+    return lifecycle;
+  }
+
+  /** Applies elapsed time to an identity: a replica is verified once its delay has passed and its parent is verified. */
+  private refreshIdentity(i: EmulatedIdentity, lifecycle: IdentityLifecycle, now: number): 'present' | 'gone' {
+    if (lifecycle.goneAt !== undefined && now >= lifecycle.goneAt) return 'gone';
+    if (i.dkimStatus !== 'PENDING' || lifecycle.verifyAt === undefined || now < lifecycle.verifyAt) return 'present';
+    if (lifecycle.outcome === 'FAILED') {
+      i.dkimStatus = 'FAILED';
+      return 'present';
+    }
+    const parentRegion = regionOfDeedOrigin(i.dkimOrigin);
+    // The parent is never a replica, so this does not recurse further.
+    const parent = parentRegion === undefined ? undefined : this.identityState.get(parentRegion)?.get(i.identityName);
+    if (parentRegion === undefined || parent?.verifiedForSending) {
+      i.dkimStatus = 'SUCCESS';
+      i.verifiedForSending = true;
+    }
+    return 'present';
+  }
+
+  private findIdentity(region: string, name: string): EmulatedIdentity | undefined {
+    return this.regionIdentities(region).find(i => i.identityName === name);
+  }
+
+  /** `eventual`: honour identityNotFoundAfterCreateMs (only Get and ListTagsForResource do). */
+  private mustFindIdentity(region: string, name: string, eventual: boolean): EmulatedIdentity {
+    const i = this.findIdentity(region, name);
+    if (!i || (eventual && Date.now() < this.identityLifecycle(i).hiddenUntil)) {
+      throw new ApiError('NotFoundException', `Email identity ${name} does not exist`);
+    }
+    return i;
   }
 
   private newEndpointId(): string {
@@ -686,6 +992,15 @@ function refresh(e: EmulatedEndpoint, lifecycle: Lifecycle, now: number): 'prese
   return 'present';
 }
 
+function dkimAttributes(i: EmulatedIdentity): object {
+  return {
+    SigningEnabled: i.identityType === 'DOMAIN',
+    Status: i.identityType === 'DOMAIN' ? i.dkimStatus : 'NOT_STARTED',
+    Tokens: i.dkimTokens,
+    SigningAttributesOrigin: i.dkimOrigin,
+  };
+}
+
 /** Primary first, then the secondary: the regions traffic is split between. */
 function regionsOf(e: EmulatedEndpoint): string[] {
   return [e.region, ...e.routes];
@@ -704,25 +1019,62 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-// Which endpoint a call is about, for `calls` and `failNext` filters.
-function bodyName(ctx: RequestContext): string | undefined {
-  return typeof ctx.body?.EndpointName === 'string' ? ctx.body.EndpointName : undefined;
+// Which endpoint or identity a call is about, for `calls` and `failNext` filters.
+function bodyName(ctx: RequestContext): CallTarget {
+  return { endpointName: typeof ctx.body?.EndpointName === 'string' ? ctx.body.EndpointName : undefined };
 }
 
-function pathName(ctx: RequestContext): string | undefined {
-  return ctx.pathName;
+function pathName(ctx: RequestContext): CallTarget {
+  return { endpointName: ctx.pathName };
 }
 
-function bodyArnName(ctx: RequestContext): string | undefined {
-  return arnName(ctx.body?.ResourceArn);
+function bodyIdentityName(ctx: RequestContext): CallTarget {
+  return { identityName: typeof ctx.body?.EmailIdentity === 'string' ? ctx.body.EmailIdentity : undefined };
 }
 
-function queryArnName(ctx: RequestContext): string | undefined {
-  return arnName(ctx.query.get('ResourceArn'));
+function pathIdentityName(ctx: RequestContext): CallTarget {
+  return { identityName: ctx.pathName };
 }
 
-function arnName(arn: unknown): string | undefined {
-  return typeof arn === 'string' ? ARN_PATTERN.exec(arn)?.[4] : undefined;
+function bodyArnName(ctx: RequestContext): CallTarget {
+  return arnTarget(ctx.body?.ResourceArn);
+}
+
+function queryArnName(ctx: RequestContext): CallTarget {
+  return arnTarget(ctx.query.get('ResourceArn'));
+}
+
+function arnTarget(arn: unknown): CallTarget {
+  if (typeof arn !== 'string') return {};
+  const endpoint = ARN_PATTERN.exec(arn)?.[4];
+  return endpoint !== undefined ? { endpointName: endpoint } : { identityName: IDENTITY_ARN_PATTERN.exec(arn)?.[4] };
+}
+
+/** The fields of `target` that are set (so `calls` entries carry no undefined keys). */
+function definedOnly(target: CallTarget): CallTarget {
+  return Object.fromEntries(Object.entries(target).filter(([, v]) => v !== undefined));
+}
+
+function deedOriginOf(region: string): string {
+  return `${DEED_PREFIX}${region.toUpperCase().replace(/-/g, '_')}`;
+}
+
+/** `AWS_SES_US_EAST_1` -> `us-east-1`; undefined for `AWS_SES`, `EXTERNAL` and anything else. */
+function regionOfDeedOrigin(origin: string): string | undefined {
+  if (!origin.startsWith(DEED_PREFIX)) return undefined;
+  return origin.slice(DEED_PREFIX.length).toLowerCase().replace(/_/g, '-');
+}
+
+/** Three Easy DKIM tokens, 32 lower-case letters and digits each, as SES makes them. */
+function newDkimTokens(): string[] {
+  return [randomAlnum(32), randomAlnum(32), randomAlnum(32)];
+}
+
+function validateIdentityName(name: unknown): string {
+  if (typeof name !== 'string' || !(DOMAIN_IDENTITY.test(name) || EMAIL_IDENTITY.test(name))) {
+    throw new ApiError('BadRequestException', `Invalid EmailIdentity: ${JSON.stringify(name)} (a domain or an email address)`);
+  }
+  return name;
 }
 
 /** The region of the SigV4 credential scope: Credential=AKID/20261125/us-east-1/ses/aws4_request */

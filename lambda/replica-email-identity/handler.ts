@@ -1,0 +1,431 @@
+/**
+ * The lifecycle of one DEED (Deterministic Easy DKIM) replica identity, as Provider-framework
+ * onEvent and isComplete handlers. The parent identity lives in the stack's region (the
+ * primary); the replica, of the same name, in the replica region. Small pure functions over
+ * injected per-region SES v2 clients: they throw with an actionable message and let the
+ * Provider framework report FAILED.
+ */
+import {
+  CreateEmailIdentityCommand,
+  DeleteEmailIdentityCommand,
+  DkimSigningAttributesOrigin,
+  GetEmailIdentityCommand,
+  GetEmailIdentityCommandOutput,
+  ListTagsForResourceCommand,
+  SESv2Client,
+} from '@aws-sdk/client-sesv2';
+import {
+  BYODKIM_ORIGIN,
+  deedOrigin,
+  domainNameError,
+  EASY_DKIM_ORIGIN,
+  identityArn,
+  parseReplicaPhysicalId,
+  primaryRegionError,
+  regionOfDeedOrigin,
+  replicaPhysicalId,
+  replicaRegionError,
+} from '../../lib/private/replica-rules';
+import {
+  DEFAULT_TIMEOUT_SECONDS,
+  OWNER_TAG_KEY,
+  ownerTagValue,
+  parseStackId,
+  StackLocation,
+  timeoutError,
+} from '../../lib/private/rules';
+
+/** What the handlers need from the outside world; injected so tests can drive them. */
+export interface ReplicaHandlerContext {
+  /** The SES v2 client of a region (the primary for the parent, the replica region for the replica). */
+  readonly ses: (region: string) => Pick<SESv2Client, 'send'>;
+  /** Milliseconds since the epoch. */
+  readonly now: () => number;
+  /** Writes one structured log line. */
+  readonly log: (entry: Record<string, unknown>) => void;
+  /** Waits; only used while SES is eventually consistent right after a Create. */
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+/** The CloudFormation event as the Provider framework hands it over, plus what onEvent added. */
+export interface ReplicaEvent {
+  readonly RequestType: 'Create' | 'Update' | 'Delete';
+  readonly StackId: string;
+  readonly LogicalResourceId: string;
+  readonly RequestId?: string;
+  readonly ResourceType?: string;
+  readonly PhysicalResourceId?: string;
+  readonly ResourceProperties: Record<string, unknown>;
+  readonly OldResourceProperties?: Record<string, unknown>;
+  /** Set by onEvent: when waiting must give up (ms since the epoch). */
+  readonly WaitDeadline?: number;
+  /** Set by onEvent: when the replica was created (SES may answer NotFound for a moment after). */
+  readonly CreatedAt?: number;
+  /** Set by onEvent on an Update that only changed the timeout: nothing to call or wait for. */
+  readonly Unchanged?: boolean;
+  /** Set by onEvent on an Update that created a new replica (a new name or region): removed again if it fails. */
+  readonly Replacement?: boolean;
+  /** Set by onEvent on Delete: nothing to wait for (gone already, or not ours). */
+  readonly NothingToDelete?: boolean;
+  /** Set by onEvent on Delete: SES was busy with the identity; isComplete asks again. */
+  readonly DeleteBusy?: boolean;
+}
+
+export interface ReplicaOnEventResult {
+  readonly PhysicalResourceId: string;
+  readonly WaitDeadline?: number;
+  readonly CreatedAt?: number;
+  readonly Unchanged?: boolean;
+  readonly Replacement?: boolean;
+  readonly NothingToDelete?: boolean;
+  readonly DeleteBusy?: boolean;
+}
+
+export interface ReplicaIsCompleteResult {
+  readonly IsComplete: boolean;
+  readonly Data?: Record<string, string>;
+}
+
+/** The resource's properties after validation. */
+export interface ReplicaProperties {
+  /** The parent's name in the primary region, and so the replica's name. */
+  readonly identityName: string;
+  readonly replicaRegion: string;
+  readonly timeoutSeconds: number;
+}
+
+/** SES may answer NotFound for a short while after a successful Create. */
+export const NOT_FOUND_GRACE_MS = 60_000;
+/** How often onEvent asks again for the tags of a replica SES says exists but cannot find yet. */
+export const TAGS_RETRY_INTERVAL_MS = 1_000;
+
+const KNOWN_PROPERTIES = new Set(['ServiceToken', 'ParentIdentityName', 'ReplicaRegion', 'TimeoutSeconds']);
+
+/**
+ * Validates the resource properties with the same rules the construct applies at synth
+ * (values that were tokens then are only known now). Throws listing every problem.
+ */
+export function parseProperties(raw: Record<string, unknown> | undefined, primaryRegion: string): ReplicaProperties {
+  const props = raw ?? {};
+  const errors: string[] = [];
+  for (const key of Object.keys(props)) {
+    if (!KNOWN_PROPERTIES.has(key)) errors.push(`unknown property '${key}'`);
+  }
+  const nameError = domainNameError(props.ParentIdentityName, 'ParentIdentityName');
+  if (nameError) errors.push(nameError);
+  const regionError = replicaRegionError(props.ReplicaRegion, primaryRegion, 'ReplicaRegion');
+  if (regionError) errors.push(regionError);
+  const primaryError = primaryRegionError(primaryRegion);
+  if (primaryError) errors.push(primaryError);
+  const timeoutSeconds = props.TimeoutSeconds === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(props.TimeoutSeconds);
+  const timeoutProblem = timeoutError(timeoutSeconds, 'TimeoutSeconds');
+  if (timeoutProblem) errors.push(timeoutProblem);
+
+  if (errors.length > 0) {
+    throw new Error(`Invalid properties for the SES DEED replica identity: ${errors.join('; ')}`);
+  }
+  return { identityName: props.ParentIdentityName as string, replicaRegion: props.ReplicaRegion as string, timeoutSeconds };
+}
+
+function errorName(error: unknown): string {
+  return (error as { name?: string })?.name ?? 'Error';
+}
+
+/** Sends one SES command in `region` and logs one JSON line with its outcome. */
+async function call<T>(ctx: ReplicaHandlerContext, region: string, operation: string, identityName: string, command: unknown): Promise<T> {
+  try {
+    const output = await ctx.ses(region).send(command as never) as T;
+    ctx.log({ operation, region, identityName, outcome: 'ok' });
+    return output;
+  } catch (error) {
+    ctx.log({ operation, region, identityName, outcome: errorName(error), message: (error as Error).message });
+    throw error;
+  }
+}
+
+interface Target {
+  readonly location: StackLocation;
+  readonly owner: string;
+}
+
+function targetOf(event: ReplicaEvent): Target {
+  return {
+    location: parseStackId(event.StackId),
+    owner: ownerTagValue(event.StackId, event.LogicalResourceId),
+  };
+}
+
+/** GetEmailIdentity, or undefined when SES says NotFound. */
+async function getIdentity(ctx: ReplicaHandlerContext, region: string, name: string): Promise<GetEmailIdentityCommandOutput | undefined> {
+  try {
+    return await call<GetEmailIdentityCommandOutput>(ctx, region, 'GetEmailIdentity', name, new GetEmailIdentityCommand({ EmailIdentity: name }));
+  } catch (error) {
+    if (errorName(error) === 'NotFoundException') return undefined;
+    throw error;
+  }
+}
+
+/** Current tags of an identity, or undefined when it does not exist. */
+async function currentTags(ctx: ReplicaHandlerContext, target: Target, region: string, name: string): Promise<Record<string, string> | undefined> {
+  try {
+    const output = await call<{ Tags?: Array<{ Key?: string; Value?: string }> }>(ctx, region, 'ListTagsForResource', name,
+      new ListTagsForResourceCommand({ ResourceArn: identityArn(target.location, region, name) }));
+    return Object.fromEntries((output.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+  } catch (error) {
+    if (errorName(error) === 'NotFoundException') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Tags of an identity SES just said exists (AlreadyExists). Right after its Create, SES may
+ * still answer NotFound (a retried Create): ask again for a while before giving up.
+ */
+async function tagsOfExistingIdentity(ctx: ReplicaHandlerContext, target: Target, region: string, name: string): Promise<Record<string, string>> {
+  const giveUpAt = ctx.now() + NOT_FOUND_GRACE_MS;
+  for (;;) {
+    const tags = await currentTags(ctx, target, region, name);
+    if (tags !== undefined) return tags;
+    if (ctx.now() >= giveUpAt) {
+      throw new Error(`SES says an email identity named '${name}' already exists in ${region} but cannot find it: it may be being deleted. Deploy again in a few minutes.`);
+    }
+    await ctx.sleep(TAGS_RETRY_INTERVAL_MS);
+  }
+}
+
+/** The parent must exist in the primary region and use Easy DKIM: DEED replicates nothing else. */
+async function checkParent(ctx: ReplicaHandlerContext, props: ReplicaProperties, target: Target): Promise<void> {
+  const name = props.identityName;
+  const primary = target.location.region;
+  const where = `The parent identity '${name}' in ${primary}`;
+  const parent = await getIdentity(ctx, primary, name);
+  if (parent === undefined) {
+    throw new Error(`${where} does not exist: create it there with Easy DKIM (and verify it) before replicating it to ${props.replicaRegion}, or fix parentIdentityName.`);
+  }
+  const origin = parent.DkimAttributes?.SigningAttributesOrigin;
+  if (origin === EASY_DKIM_ORIGIN) return;
+  if (origin === BYODKIM_ORIGIN) {
+    throw new Error(`${where} uses Bring Your Own DKIM (SigningAttributesOrigin ${BYODKIM_ORIGIN}): DEED replicates only identities that use Easy DKIM. Switch the parent to Easy DKIM, or create the identity in ${props.replicaRegion} with your own DKIM key instead.`);
+  }
+  const parentOfParent = regionOfDeedOrigin(origin);
+  if (parentOfParent !== undefined) {
+    throw new Error(`${where} is itself a DEED replica (SigningAttributesOrigin ${origin}, replicated from ${parentOfParent}), and a replica cannot be a parent. Replicate the original identity in ${parentOfParent} instead.`);
+  }
+  throw new Error(`${where} does not use Easy DKIM (SigningAttributesOrigin: ${origin ?? 'none'}): DEED replicates only identities that use Easy DKIM.`);
+}
+
+/** Creates the replica, or adopts it when a retried or rolled-back request of this very resource made it already. */
+async function createReplica(ctx: ReplicaHandlerContext, props: ReplicaProperties, target: Target): Promise<ReplicaOnEventResult> {
+  const name = props.identityName;
+  const region = props.replicaRegion;
+  const primary = target.location.region;
+  await checkParent(ctx, props, target);
+  try {
+    await call(ctx, region, 'CreateEmailIdentity', name, new CreateEmailIdentityCommand({
+      EmailIdentity: name,
+      DkimSigningAttributes: { DomainSigningAttributesOrigin: deedOrigin(primary) as DkimSigningAttributesOrigin },
+      Tags: [{ Key: OWNER_TAG_KEY, Value: target.owner }],
+    }));
+  } catch (error) {
+    const message = (error as Error).message;
+    switch (errorName(error)) {
+      case 'AlreadyExistsException': {
+        const tags = await tagsOfExistingIdentity(ctx, target, region, name);
+        if (tags[OWNER_TAG_KEY] !== target.owner) {
+          throw new Error(`An email identity named '${name}' already exists in ${region} and was not created by this stack: delete it there if it should be a DEED replica of ${primary}, or leave it out of this stack. It was left untouched.`);
+        }
+        // Ours: a retried Create, or a rollback back to a replica we still hold.
+        ctx.log({ operation: 'AdoptOwnReplica', region, identityName: name, outcome: 'ok' });
+        break;
+      }
+      case 'LimitExceededException':
+        throw new Error(`Cannot create the DEED replica of '${name}' in ${region}: the account's quota of email identities there is reached (${message}). Delete unused identities or request a quota increase.`);
+      case 'BadRequestException':
+        throw new Error(`SES refused to create the DEED replica of '${name}' (parent in ${primary}) in ${region}: ${message}`);
+      default:
+        throw error;
+    }
+  }
+  const now = ctx.now();
+  return { PhysicalResourceId: replicaPhysicalId(region, name), CreatedAt: now, WaitDeadline: now + props.timeoutSeconds * 1000 };
+}
+
+async function onCreate(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promise<ReplicaOnEventResult> {
+  const target = targetOf(event);
+  const props = parseProperties(event.ResourceProperties, target.location.region);
+  return createReplica(ctx, props, target);
+}
+
+async function onUpdate(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promise<ReplicaOnEventResult> {
+  const target = targetOf(event);
+  const props = parseProperties(event.ResourceProperties, target.location.region);
+  const physicalId = replicaPhysicalId(props.replicaRegion, props.identityName);
+  if (physicalId === event.PhysicalResourceId) {
+    // Only the timeout (or the service token) changed: nothing to do at SES.
+    return { PhysicalResourceId: physicalId, Unchanged: true };
+  }
+  // A new parent (so a new name) or a new region is a new replica; CloudFormation deletes
+  // the old one during cleanup, once the whole update has succeeded.
+  return { ...await createReplica(ctx, props, target), Replacement: true };
+}
+
+/** Asks SES to delete the replica. */
+async function requestDeletion(ctx: ReplicaHandlerContext, region: string, name: string): Promise<'requested' | 'gone' | 'busy'> {
+  try {
+    await call(ctx, region, 'DeleteEmailIdentity', name, new DeleteEmailIdentityCommand({ EmailIdentity: name }));
+    return 'requested';
+  } catch (error) {
+    if (errorName(error) === 'NotFoundException') return 'gone';
+    if (errorName(error) === 'ConcurrentModificationException') return 'busy';
+    throw error;
+  }
+}
+
+function waitSecondsOf(event: ReplicaEvent): number {
+  const timeoutSeconds = Number(event.ResourceProperties?.TimeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS);
+  return timeoutError(timeoutSeconds) === undefined ? timeoutSeconds : DEFAULT_TIMEOUT_SECONDS;
+}
+
+async function onDelete(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promise<ReplicaOnEventResult> {
+  const physicalId = event.PhysicalResourceId ?? '';
+  const replica = parseReplicaPhysicalId(physicalId);
+  if (replica === undefined) {
+    // Not a replica id (a create that failed before making anything): nothing of ours exists.
+    ctx.log({ operation: 'Delete', physicalId, outcome: 'not a replica id, nothing to delete' });
+    return { PhysicalResourceId: physicalId, NothingToDelete: true };
+  }
+  const { replicaRegion: region, identityName: name } = replica;
+  const target = targetOf(event);
+  const tags = await currentTags(ctx, target, region, name);
+  if (tags === undefined) {
+    // Already gone. (CloudFormation deletes a custom resource only after its Create
+    // finished, i.e. after Get saw the replica, so this is not the NotFound window after Create.)
+    return { PhysicalResourceId: physicalId, NothingToDelete: true };
+  }
+  if (tags[OWNER_TAG_KEY] !== target.owner) {
+    ctx.log({ operation: 'Delete', region, identityName: name, outcome: 'not created by this resource, left untouched', owner: tags[OWNER_TAG_KEY] ?? null });
+    return { PhysicalResourceId: physicalId, NothingToDelete: true };
+  }
+  const outcome = await requestDeletion(ctx, region, name);
+  return {
+    PhysicalResourceId: physicalId,
+    NothingToDelete: outcome === 'gone',
+    DeleteBusy: outcome === 'busy',
+    WaitDeadline: ctx.now() + waitSecondsOf(event) * 1000,
+  };
+}
+
+/** The Provider framework's onEvent handler. */
+export async function onEvent(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promise<ReplicaOnEventResult> {
+  switch (event.RequestType) {
+    case 'Create': return onCreate(event, ctx);
+    case 'Update': return onUpdate(event, ctx);
+    case 'Delete': return onDelete(event, ctx);
+    default: throw new Error(`Unknown RequestType: ${JSON.stringify((event as { RequestType?: unknown }).RequestType)}`);
+  }
+}
+
+function timedOut(event: ReplicaEvent, ctx: ReplicaHandlerContext): boolean {
+  return event.WaitDeadline !== undefined && ctx.now() >= event.WaitDeadline;
+}
+
+/** The attributes `Fn::GetAtt` reads. */
+function dataOf(props: ReplicaProperties, target: Target): Record<string, string> {
+  return {
+    IdentityName: props.identityName,
+    IdentityArn: identityArn(target.location, props.replicaRegion, props.identityName),
+    SigningAttributesOrigin: deedOrigin(target.location.region),
+    ReplicaRegion: props.replicaRegion,
+  };
+}
+
+async function isVerified(
+  event: ReplicaEvent, ctx: ReplicaHandlerContext, props: ReplicaProperties, target: Target,
+): Promise<ReplicaIsCompleteResult> {
+  const name = props.identityName;
+  const region = props.replicaRegion;
+  const primary = target.location.region;
+  const where = `the DEED replica '${name}' in ${region}`;
+  const identity = await getIdentity(ctx, region, name);
+  if (identity === undefined) {
+    const created = event.CreatedAt ?? 0;
+    if (ctx.now() - created < NOT_FOUND_GRACE_MS && !timedOut(event, ctx)) {
+      return { IsComplete: false }; // eventually consistent right after Create
+    }
+    throw new Error(`${capitalize(where)} was not found: it was deleted outside CloudFormation or never became visible.`);
+  }
+  const origin = identity.DkimAttributes?.SigningAttributesOrigin;
+  if (origin !== deedOrigin(primary)) {
+    throw new Error(`The email identity '${name}' in ${region} is not a DEED replica of ${primary} (SigningAttributesOrigin: ${origin ?? 'none'}, expected ${deedOrigin(primary)}). Delete it there and deploy again.`);
+  }
+  const status = identity.DkimAttributes?.Status ?? 'none';
+  if (status === 'FAILED') {
+    throw new Error(`DKIM verification FAILED for ${where}: a replica signs with its parent's keys and is verified through the parent's DKIM CNAME records. Check that the parent '${name}' in ${primary} is verified and its DKIM records are published, then deploy again.`);
+  }
+  if (identity.VerifiedForSendingStatus === true) {
+    return { IsComplete: true, Data: dataOf(props, target) };
+  }
+  if (timedOut(event, ctx)) {
+    throw new Error(`Timed out after ${props.timeoutSeconds} seconds waiting for ${where} to be verified for sending; last DKIM status: ${status}. A replica is verified once its parent '${name}' in ${primary} is: check the parent's DKIM records, or raise \`timeout\`.`);
+  }
+  return { IsComplete: false };
+}
+
+/**
+ * An Update that created a new replica and then failed removes it again: CloudFormation
+ * keeps the old one and never learns of the new one.
+ */
+async function removeFailedReplacement(ctx: ReplicaHandlerContext, props: ReplicaProperties, target: Target): Promise<void> {
+  try {
+    const tags = await currentTags(ctx, target, props.replicaRegion, props.identityName);
+    if (tags !== undefined && tags[OWNER_TAG_KEY] === target.owner) {
+      await requestDeletion(ctx, props.replicaRegion, props.identityName);
+    }
+  } catch {
+    // Best effort: the deployment fails with the original error either way (logged above).
+  }
+}
+
+async function isReady(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promise<ReplicaIsCompleteResult> {
+  const target = targetOf(event);
+  const props = parseProperties(event.ResourceProperties, target.location.region);
+  if (event.Unchanged) return { IsComplete: true, Data: dataOf(props, target) };
+  try {
+    return await isVerified(event, ctx, props, target);
+  } catch (error) {
+    const transient = errorName(error) === 'TooManyRequestsException' && !timedOut(event, ctx);
+    if (event.Replacement && !transient) await removeFailedReplacement(ctx, props, target);
+    throw error;
+  }
+}
+
+async function isDeleted(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promise<ReplicaIsCompleteResult> {
+  if (event.NothingToDelete) return { IsComplete: true };
+  const replica = parseReplicaPhysicalId(event.PhysicalResourceId);
+  if (replica === undefined) return { IsComplete: true };
+  const { replicaRegion: region, identityName: name } = replica;
+  const identity = await getIdentity(ctx, region, name);
+  if (identity === undefined) return { IsComplete: true };
+  if (timedOut(event, ctx)) {
+    throw new Error(`Timed out after ${waitSecondsOf(event)} seconds waiting for the DEED replica '${name}' in ${region} to be deleted.`);
+  }
+  if (event.DeleteBusy && await requestDeletion(ctx, region, name) === 'gone') {
+    return { IsComplete: true };
+  }
+  return { IsComplete: false };
+}
+
+/** The Provider framework's isComplete handler; Data only once the replica is verified for sending. */
+export async function isComplete(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promise<ReplicaIsCompleteResult> {
+  try {
+    return await (event.RequestType === 'Delete' ? isDeleted(event, ctx) : isReady(event, ctx));
+  } catch (error) {
+    // Polling is idempotent: throttling that outlasted the SDK's retries just waits for the next poll.
+    if (errorName(error) === 'TooManyRequestsException' && !timedOut(event, ctx)) return { IsComplete: false };
+    throw error;
+  }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
