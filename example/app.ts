@@ -1,28 +1,9 @@
 /**
- * The example app `npx cdk synth` synthesizes: an environment-agnostic stack with one
- * global endpoint whose EndpointId is a stack output.
+ * The example app `npx cdk synth` synthesizes (see stack.ts). Environment-agnostic: the
+ * primary region is wherever the stack is deployed.
  */
-import { App, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
-import { MultiRegionEndpoint } from '../lib';
-
-class GlobalMailStack extends Stack {
-  constructor(scope: Construct, id: string, props?: StackProps) {
-    super(scope, id, props);
-
-    const endpoint = new MultiRegionEndpoint(this, 'Global', {
-      secondaryRegion: 'us-west-2',
-      endpointName: 'orders-mail',
-      tags: { team: 'mail' },
-    });
-
-    new CfnOutput(this, 'EndpointId', {
-      value: endpoint.endpointId,
-      description: 'Pass as EndpointId to SESv2 SendEmail / SendBulkEmail',
-    });
-    new CfnOutput(this, 'EndpointArn', { value: endpoint.endpointArn });
-  }
-}
+import { App } from 'aws-cdk-lib';
+import { GlobalMailStack } from './stack';
 
 const app = new App();
 new GlobalMailStack(app, 'GlobalMailExample');

@@ -1,0 +1,59 @@
+/**
+ * The example stack: a complete, realistic global-endpoint setup.
+ *
+ * - a domain identity in the primary region (Easy DKIM),
+ * - its DEED replica in the secondary region, so the secondary can send as that domain,
+ * - the global endpoint, tagged,
+ * - a sending Lambda granted to send through the endpoint, signing with SigV4a.
+ *
+ * Environment-agnostic: the primary region is wherever the stack is deployed.
+ */
+import * as path from 'path';
+import { CfnOutput, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import { Construct } from 'constructs';
+import { MultiRegionEndpoint } from '../lib';
+
+export class GlobalMailStack extends Stack {
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    const domain = new ses.EmailIdentity(this, 'Domain', {
+      identity: ses.Identity.domain('example.com'),
+    });
+
+    const endpoint = new MultiRegionEndpoint(this, 'Global', {
+      secondaryRegion: 'us-west-2',
+      endpointName: 'orders-mail',
+      tags: { team: 'mail' },
+    });
+    Tags.of(endpoint).add('cost-center', 'mail-platform');
+
+    // The secondary region can send as example.com only once the replica is verified.
+    const replica = endpoint.addReplicaIdentity('DomainReplica', domain);
+
+    const sender = new NodejsFunction(this, 'Sender', {
+      entry: path.join(__dirname, 'sender', 'index.ts'),
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      environment: {
+        ENDPOINT_ID: endpoint.endpointId,
+        FROM_ADDRESS: 'orders@example.com',
+      },
+      // Bundle the SDK and the pure-JS SigV4a signer with the code.
+      bundling: { externalModules: [], minify: true },
+    });
+    endpoint.grantSendEmail(sender, domain);
+    sender.node.addDependency(replica);
+
+    new CfnOutput(this, 'EndpointId', {
+      value: endpoint.endpointId,
+      description: 'Pass as EndpointId to SESv2 SendEmail / SendBulkEmail',
+    });
+    new CfnOutput(this, 'EndpointArn', { value: endpoint.endpointArn });
+    new CfnOutput(this, 'ReplicaOrigin', { value: replica.signingAttributesOrigin });
+    new CfnOutput(this, 'SenderFunction', { value: sender.functionName });
+  }
+}
