@@ -140,14 +140,14 @@ describe('one provider per stack', () => {
     expect(counts(1).machines).toBe(1);
   });
 
-  test('handlers run on Node.js 22 (arm64) from the bundled asset, logging to a log group with retention', () => {
+  test('handlers run on Node.js 24 (arm64) from the bundled asset, logging to a log group with retention', () => {
     const stack = stackIn('us-east-1');
     new MultiRegionEndpoint(stack, 'Global', { secondaryRegion: 'us-west-2' });
     const template = Template.fromStack(stack);
     for (const handler of ['onEvent', 'isComplete']) {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Handler: `index.${handler}`,
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Timeout: 300,
         // isComplete polls SES every second for up to two minutes per invocation.

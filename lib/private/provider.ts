@@ -1,10 +1,11 @@
 import * as path from 'path';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { acknowledgeProviderFramework, nagResourceId } from './nag';
 
 /** The handler bundle esbuild writes at pre-compile; it ships inside the npm package. */
 const HANDLER_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'lambda', 'multi-region-endpoint', 'index');
@@ -49,6 +50,8 @@ export class MultiRegionEndpointProvider extends Construct {
       description: 'Manages SES multi-region endpoints for cdk-ses-multi-region-endpoint',
     });
     logGroup.grantWrite(this.role);
+    const endpointsArn = stack.formatArn({ service: 'ses', resource: 'multi-region-endpoint', resourceName: '*' });
+    const serviceLinkedRoles = stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: 'aws-service-role/ses.amazonaws.com/*' });
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'ManageOwnEndpoints',
       actions: ['ses:GetMultiRegionEndpoint', 'ses:DeleteMultiRegionEndpoint'],
@@ -56,7 +59,7 @@ export class MultiRegionEndpointProvider extends Construct {
       // replaces an endpoint, CloudFormation deletes the old one after this policy has
       // already moved on to the new name, so an exact-name policy would orphan it. The
       // handler deletes only endpoints that carry this resource's ownership tag.
-      resources: [stack.formatArn({ service: 'ses', resource: 'multi-region-endpoint', resourceName: '*' })],
+      resources: [endpointsArn],
     }));
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'CreateAndTagEndpoints',
@@ -69,14 +72,14 @@ export class MultiRegionEndpointProvider extends Construct {
       sid: 'CreateSesServiceLinkedRole',
       // A documented prerequisite of the first global endpoint in an account.
       actions: ['iam:CreateServiceLinkedRole'],
-      resources: [stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: 'aws-service-role/ses.amazonaws.com/*' })],
+      resources: [serviceLinkedRoles],
       conditions: { StringEquals: { 'iam:AWSServiceName': 'ses.amazonaws.com' } },
     }));
 
     const handler = (handlerId: string, entry: string, description: string) => new lambda.Function(this, handlerId, {
       code: lambda.Code.fromAsset(HANDLER_BUNDLE),
       handler: `index.${entry}`,
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
       // Room for a polling window plus one SES call's full throttling backoff (retry.ts).
@@ -100,6 +103,26 @@ export class MultiRegionEndpointProvider extends Construct {
       totalTimeout: Duration.hours(1),
       logGroup,
     });
+
+    acknowledgeProviderFramework(this.provider, [this.onEventHandler, this.isCompleteHandler]);
+    Validations.of(this.role).acknowledge(
+      {
+        id: `AwsSolutions-IAM5[Resource::${nagResourceId(stack, endpointsArn)}]`,
+        reason: 'ses:GetMultiRegionEndpoint/DeleteMultiRegionEndpoint on every endpoint of this account and region, not exact names: '
+          + 'when a rename replaces an endpoint, CloudFormation deletes the old one after the policy already names the new one. '
+          + 'The handler only deletes endpoints that carry this resource\'s ownership tag.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'ses:CreateMultiRegionEndpoint, ses:TagResource, ses:UntagResource and ses:ListTagsForResource have no resource type '
+          + 'for multi-region endpoints in the IAM service authorization reference, so IAM only accepts "*" for them.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::${nagResourceId(stack, serviceLinkedRoles)}]`,
+        reason: 'iam:CreateServiceLinkedRole only for SES\'s own service-linked role (path aws-service-role/ses.amazonaws.com/, '
+          + 'condition iam:AWSServiceName = ses.amazonaws.com): a documented prerequisite of the first global endpoint in an account.',
+      },
+    );
   }
 
   /** The service token custom resources send their events to. */

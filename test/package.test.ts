@@ -1,0 +1,185 @@
+/**
+ * The published package really works: what `npm publish` would upload is built from this
+ * checkout, its contents are checked, and it is installed into an empty project (offline,
+ * from the npm cache) that synthesizes a stack with a MultiRegionEndpoint.
+ *
+ * The tarball is built without touching the working tree: the checkout's files (what git
+ * tracks or would track, plus the handler bundles in assets/, which npm test builds first)
+ * are copied to a temporary directory, compiled there with jsii (into its own out/ and
+ * .jsii) and packed with `npm pack`, which is what jsii-pacmak's js target does. Set PACKAGE_TARBALL to a tarball
+ * (e.g. dist/js/*.tgz from `npx projen package:js`) to check that one instead.
+ *
+ * CONSUMER_AWS_CDK_LIB (default: the installed aws-cdk-lib version) picks the aws-cdk-lib the
+ * consumer installs; versions not in the npm cache are fetched from the registry
+ * (`--prefer-offline`), and the peer range is then ignored (`--legacy-peer-deps`). That is how
+ * the oldest supported aws-cdk-lib is verified (see CONTRIBUTING.md).
+ */
+import { execFileSync } from 'child_process';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.join(__dirname, '..');
+const NODE_MODULES = path.join(ROOT, 'node_modules');
+const PACKAGE = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const HANDLER_ASSET = 'assets/lambda/multi-region-endpoint/index/index.js';
+const installedVersion = (name: string): string =>
+  JSON.parse(fs.readFileSync(path.join(NODE_MODULES, name, 'package.json'), 'utf8')).version;
+const CDK_VERSION = process.env.CONSUMER_AWS_CDK_LIB ?? installedVersion('aws-cdk-lib');
+const CONSTRUCTS_VERSION = installedVersion('constructs');
+
+const env = {
+  ...process.env,
+  JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20',
+  npm_config_update_notifier: 'false',
+  npm_config_fund: 'false',
+  npm_config_audit: 'false',
+};
+
+jest.setTimeout(240_000);
+
+let work: string;
+let tarball: string;
+let files: string[];
+
+function run(command: string, args: string[], cwd: string, timeout = 120_000): string {
+  try {
+    return execFileSync(command, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout });
+  } catch (e: any) {
+    throw new Error(`${command} ${args.join(' ')} (in ${cwd}) failed:\n${e.stdout ?? ''}\n${e.stderr ?? ''}\n${e.message}`);
+  }
+}
+
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+/**
+ * The files of this checkout, as a clean clone after `npx projen bundle` has them: what git
+ * tracks or would track (so .gitignore'd build output and scratch files are left out), plus
+ * the bundled handlers in assets/ (git-ignored, but shipped).
+ */
+function checkoutFiles(): string[] {
+  const listed = run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], ROOT).split('\0').filter(Boolean);
+  const assets = fs.readdirSync(path.join(ROOT, 'assets'), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(ROOT, path.join(entry.parentPath, entry.name)));
+  return [...new Set([...listed, ...assets])].filter((file) => fs.existsSync(path.join(ROOT, file)));
+}
+
+/** Compiles and packs a copy of the checkout, as publishing would; returns the tarball path. */
+function packLibrary(): string {
+  if (!fs.existsSync(path.join(ROOT, HANDLER_ASSET))) {
+    throw new Error(`${HANDLER_ASSET} is missing: run 'npx projen bundle' first (npm test does).`);
+  }
+  const src = path.join(work, 'src');
+  for (const file of checkoutFiles()) {
+    fs.mkdirSync(path.dirname(path.join(src, file)), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, file), path.join(src, file));
+  }
+  fs.symlinkSync(NODE_MODULES, path.join(src, 'node_modules'), 'junction');
+  // jsii writes out/ and .jsii into the copy; npm pack applies .npmignore, as publishing does.
+  run(process.execPath, [path.join(NODE_MODULES, 'jsii', 'bin', 'jsii'), '--silence-warnings=reserved-word'], src);
+  const out = run(npm, ['pack', '--json', '--pack-destination', work], src);
+  return path.join(work, JSON.parse(out)[0].filename);
+}
+
+beforeAll(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-ses-mre-package-'));
+  tarball = process.env.PACKAGE_TARBALL ? path.resolve(process.env.PACKAGE_TARBALL) : packLibrary();
+  files = run('tar', ['-tzf', tarball], work).split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
+});
+
+afterAll(() => {
+  if (work && !process.env.KEEP_PACKAGE_TEST_DIR) fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe('the tarball', () => {
+  test('holds the compiled library, the jsii assembly, the bundled handler, README and LICENSE', () => {
+    expect(files).toEqual(expect.arrayContaining([
+      'package.json', 'README.md', 'LICENSE', '.jsii',
+      'out/index.js', 'out/index.d.ts', 'out/multi-region-endpoint.js', 'out/multi-region-endpoint.d.ts',
+      HANDLER_ASSET,
+    ]));
+    // Every compiled module comes with its declarations.
+    const js = files.filter((f) => f.startsWith('out/') && f.endsWith('.js'));
+    expect(js.length).toBeGreaterThanOrEqual(2);
+    for (const f of js) expect(files).toContain(f.replace(/\.js$/, '.d.ts'));
+  });
+
+  test('holds no sources, tests, handler sources, example, CI, benchmarks or docs', () => {
+    const unwanted = files.filter((f) =>
+      /^(lib|test|lambda|example|\.ci|bench|docs|projenrc|\.projen|\.github|cdk\.out|coverage|test-reports|node_modules)\//.test(f)
+      || (f.endsWith('.ts') && !f.endsWith('.d.ts'))
+      || ['tsconfig.json', 'cdk.json', '.projenrc.ts', '.npmignore', '.gitignore'].includes(f));
+    expect(unwanted).toEqual([]);
+  });
+
+  test('package.json points at what is in it', () => {
+    const manifest = JSON.parse(run('tar', ['-xzOf', tarball, 'package/package.json'], work));
+    expect(files).toContain(manifest.main);
+    expect(files).toContain(manifest.types);
+    expect(manifest.peerDependencies).toEqual(expect.objectContaining({ 'aws-cdk-lib': expect.any(String), 'constructs': expect.any(String) }));
+    // The handler's SDK is bundled into the asset: nothing to install at run time.
+    expect(manifest.dependencies ?? {}).toEqual({});
+  });
+});
+
+describe('installed into an empty project', () => {
+  let consumer: string;
+
+  beforeAll(() => {
+    consumer = path.join(work, 'consumer');
+    fs.mkdirSync(consumer);
+    fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+    const legacy = CDK_VERSION === installedVersion('aws-cdk-lib') ? [] : ['--legacy-peer-deps'];
+    const args = ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...legacy, tarball, `aws-cdk-lib@${CDK_VERSION}`, `constructs@${CONSTRUCTS_VERSION}`];
+    try {
+      run(npm, [...args, '--offline'], consumer, 180_000);
+    } catch (offline) {
+      // Something was not in the local cache (e.g. another CONSUMER_AWS_CDK_LIB): use the registry.
+      run(npm, [...args, '--prefer-offline'], consumer, 180_000);
+    }
+    fs.writeFileSync(path.join(consumer, 'app.js'), [
+      "const { App, Stack } = require('aws-cdk-lib');",
+      "const { MultiRegionEndpoint } = require('cdk-ses-multi-region-endpoint');",
+      "const app = new App({ outdir: 'cdk.out' });",
+      "const stack = new Stack(app, 'Consumer', { env: { account: '123456789012', region: 'us-east-1' } });",
+      "const endpoint = new MultiRegionEndpoint(stack, 'Global', { secondaryRegion: 'us-west-2', tags: { team: 'mail' } });",
+      'endpoint.metricSend();',
+      "MultiRegionEndpoint.fromEndpointName(stack, 'Existing', 'billing-mail');",
+      'app.synth();',
+      "console.log(require.resolve('cdk-ses-multi-region-endpoint'));",
+      "console.log(require('aws-cdk-lib/package.json').version);",
+      '',
+    ].join('\n'));
+  });
+
+  test('synthesizes a MultiRegionEndpoint whose Lambda code is the bundled handler', () => {
+    const [resolved, cdkVersion] = run(process.execPath, ['app.js'], consumer).trim().split('\n');
+    // The installed copy, not this checkout.
+    expect(resolved).toBe(path.join(fs.realpathSync(consumer), 'node_modules', 'cdk-ses-multi-region-endpoint', 'out', 'index.js'));
+    expect(cdkVersion).toBe(CDK_VERSION);
+
+    const template = JSON.parse(fs.readFileSync(path.join(consumer, 'cdk.out', 'Consumer.template.json'), 'utf8'));
+    const resources = Object.values(template.Resources) as any[];
+    expect(resources.filter((r) => r.Type === 'Custom::SESMultiRegionEndpoint')).toHaveLength(1);
+    expect(resources.filter((r) => r.Type === 'Custom::SESMultiRegionEndpointLookup')).toHaveLength(1);
+
+    const handlers = resources.filter((r) => r.Type === 'AWS::Lambda::Function' && /^index\.(onEvent|isComplete)$/.test(r.Properties.Handler));
+    expect(handlers).toHaveLength(2);
+    const shipped = sha256(fs.readFileSync(path.join(consumer, 'node_modules', PACKAGE.name, HANDLER_ASSET)));
+    const assets = JSON.parse(fs.readFileSync(path.join(consumer, 'cdk.out', 'Consumer.assets.json'), 'utf8')).files;
+    for (const fn of handlers) {
+      const key: string = fn.Properties.Code.S3Key;
+      const asset = assets[key.replace(/\.zip$/, '')];
+      expect(asset).toBeDefined();
+      const staged = path.join(consumer, 'cdk.out', asset.source.path);
+      expect(fs.readdirSync(staged)).toEqual(['index.js']);
+      expect(sha256(fs.readFileSync(path.join(staged, 'index.js')))).toBe(shipped);
+    }
+  });
+});
+
+function sha256(data: Buffer): string {
+  return crypto.createHash('sha256').update(data).digest('hex');
+}
