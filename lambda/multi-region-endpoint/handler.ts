@@ -450,8 +450,10 @@ export async function isComplete(event: EndpointEvent, ctx: HandlerContext): Pro
   const windowEnd = ctx.now() + (ctx.pollWindowMs ?? 0);
   const interval = ctx.pollIntervalMs ?? 1_000;
   for (;;) {
+    const started = ctx.now();
     const result = await checkOnce(event, ctx);
     if (result.IsComplete || ctx.now() + interval > windowEnd) return result;
-    await ctx.sleep(interval);
+    // One poll per interval, however long the call took.
+    await ctx.sleep(Math.max(0, interval - (ctx.now() - started)));
   }
 }
