@@ -1,0 +1,162 @@
+/**
+ * Runs every benchmark, prints the figures and writes docs/BENCHMARKS.md.
+ *
+ *   npx projen bench
+ * or
+ *   npx projen bundle:lambda/multi-region-endpoint/index
+ *   npx ts-node --transpile-only --project test/tsconfig.json bench/run.ts [--quick]
+ *
+ * `--quick` runs fewer iterations and writes nothing (to try changes to the benchmark).
+ * Every run saves its raw measurements to a JSON file (its path is printed);
+ * `--from-json FILE` renders the report from such a file without measuring again.
+ * Nothing here asserts a time.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { buildCandidateBundle, runColdStartBench } from './coldstart';
+import { runLatencyBench } from './latency';
+import { currentLoad, describeMachine } from './machine';
+import { BenchResults, renderReport, Settings } from './report';
+import { fmtMs, msSince } from './stats';
+import { runSynthBench } from './synth';
+
+const ROOT = path.resolve(__dirname, '..');
+const DOC = path.join(ROOT, 'docs', 'BENCHMARKS.md');
+const BUNDLE = path.join(ROOT, 'assets', 'lambda', 'multi-region-endpoint', 'index', 'index.js');
+const PEER_BUNDLE = path.join(ROOT, 'node_modules', 'aws-cdk-lib', 'custom-resource-handlers', 'dist', 'custom-resources', 'aws-custom-resource-handler', 'index.js');
+const BUNDLE_TASK = 'bundle:lambda/multi-region-endpoint/index';
+/** How to reproduce the figures: the projen task, and what it runs. */
+const COMMAND = [
+  'npx projen bench',
+  '# which runs:',
+  `npx projen ${BUNDLE_TASK} && npx ts-node --transpile-only --project test/tsconfig.json bench/run.ts`,
+].join('\n');
+
+const QUICK = process.argv.includes('--quick');
+
+const SETTINGS: Settings = QUICK
+  ? { endpointsPerStack: 4, latencyRuns: 1, jitterMs: 5000, coldStartRuns: 5, coldStartWarmupRuns: 1, synthRuns: 2, synthValidatedRuns: 1 }
+  : { endpointsPerStack: 10, latencyRuns: 3, jitterMs: 5000, coldStartRuns: 20, coldStartWarmupRuns: 2, synthRuns: 5, synthValidatedRuns: 3 };
+const PROVISIONING_SECONDS = QUICK ? [2] : [2, 10, 30];
+const DELETION_SECONDS = 2;
+const SYNTH_SIZES = [1, 10, 50];
+
+/** Progress goes to stderr, so stdout carries only the report. */
+const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--from-json')) {
+    const saved = JSON.parse(fs.readFileSync(process.argv[process.argv.indexOf('--from-json') + 1], 'utf8'));
+    report({ ...saved, startedAt: new Date(saved.startedAt) });
+    return;
+  }
+  const results = await measure();
+  const raw = path.join(os.tmpdir(), `cdk-ses-bench-${results.startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(raw, JSON.stringify(results));
+  progress(`raw measurements: ${raw}`);
+  report(results);
+}
+
+function report(results: BenchResults): void {
+  const { markdown, verdicts } = renderReport(results);
+  console.log(markdown);
+  if (QUICK) {
+    progress('--quick: docs/BENCHMARKS.md not written');
+  } else {
+    fs.writeFileSync(DOC, markdown);
+    progress(`wrote ${path.relative(ROOT, DOC)}`);
+  }
+  const missed = verdicts.filter((v) => !v.met).length;
+  progress(`done in ${fmtMs(results.runtimeMs)}; ${verdicts.length - missed} goals met, ${missed} missed`);
+}
+
+async function measure(): Promise<BenchResults> {
+  const start = process.hrtime.bigint();
+  const startedAt = new Date();
+  // The children start from this environment, before the drivers add the emulator's to it.
+  const baseEnv = { ...process.env };
+  const machine = describeMachine(ROOT);
+  const loadBefore = currentLoad();
+  if (!fs.existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run 'npx projen bundle:lambda/multi-region-endpoint/index' first`);
+
+  const candidate = buildCandidateBundle(ROOT, BUNDLE_TASK);
+  const coldStart = runColdStartBench({
+    modules: [
+      { key: 'ours', label: 'this library\'s handler bundle', file: BUNDLE },
+      { key: 'candidate', label: 'candidate: same bundle from ES module builds', file: candidate },
+      { key: 'peer', label: 'aws-cdk-lib AwsCustomResource handler', file: PEER_BUNDLE },
+    ],
+    runs: SETTINGS.coldStartRuns,
+    warmupRuns: SETTINGS.coldStartWarmupRuns,
+    env: lambdaLikeEnv(baseEnv),
+    progress,
+  });
+  fs.rmSync(path.dirname(candidate), { recursive: true, force: true });
+
+  const synth = runSynthBench({ root: ROOT, sizes: SYNTH_SIZES, runs: SETTINGS.synthRuns, env: { ...baseEnv, CDK_VALIDATION: 'false' }, progress });
+  const validatedEnv = { ...baseEnv };
+  delete validatedEnv.CDK_VALIDATION;
+  const synthValidated = runSynthBench({
+    root: ROOT,
+    sizes: [SYNTH_SIZES[SYNTH_SIZES.length - 1]],
+    variants: ['ours', 'native'],
+    withEmptyStack: false,
+    warmSynths: 0,
+    runs: SETTINGS.synthValidatedRuns,
+    env: validatedEnv,
+    progress,
+  });
+
+  // The handler logs one JSON line per SES call: keep the console for the report.
+  const log = console.log;
+  console.log = () => undefined;
+  let latency;
+  try {
+    latency = await runLatencyBench({
+      provisioningSeconds: PROVISIONING_SECONDS,
+      deletionSeconds: DELETION_SECONDS,
+      jitterMs: SETTINGS.jitterMs,
+      endpointsPerStack: SETTINGS.endpointsPerStack,
+      runs: SETTINGS.latencyRuns,
+      seed: 20240601,
+      progress,
+    });
+  } finally {
+    console.log = log;
+  }
+
+  return {
+    command: COMMAND,
+    startedAt,
+    runtimeMs: msSince(start),
+    machine,
+    loadBefore,
+    loadAfter: currentLoad(),
+    settings: SETTINGS,
+    latency,
+    coldStart,
+    synth,
+    synthValidated,
+  };
+}
+
+/** What a Lambda's environment gives the SDK at import: a region and credentials. */
+function lambdaLikeEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return {
+    PATH: base.PATH,
+    AWS_REGION: 'us-east-1',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIDBENCHMARK',
+    AWS_SECRET_ACCESS_KEY: 'secret',
+    AWS_SESSION_TOKEN: 'token',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    POLL_INTERVAL_MS: '1000',
+    POLL_WINDOW_MS: '120000',
+  };
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error?.stack ?? error}\n`);
+  process.exitCode = 1;
+});
