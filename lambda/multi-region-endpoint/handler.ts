@@ -19,10 +19,10 @@ import {
   endpointNameError,
   LOOKUP_RESOURCE_TYPE,
   OWNER_TAG_KEY,
-  ownerTagValue,
   parseStackId,
+  resourceTarget,
+  ResourceTarget,
   secondaryRegionError,
-  StackLocation,
   tagErrors,
   timeoutError,
 } from '../../lib/private/rules';
@@ -150,16 +150,10 @@ async function call<T>(ctx: HandlerContext, operation: string, endpointName: str
   }
 }
 
-interface Target {
-  readonly location: StackLocation;
-  readonly owner: string;
-}
+type Target = ResourceTarget;
 
 function targetOf(event: EndpointEvent): Target {
-  return {
-    location: parseStackId(event.StackId),
-    owner: ownerTagValue(event.StackId, event.LogicalResourceId),
-  };
+  return resourceTarget(event.StackId, event.LogicalResourceId);
 }
 
 /** The tags the endpoint must carry: the user's plus our ownership mark. */

@@ -29,9 +29,8 @@ import {
 import {
   DEFAULT_TIMEOUT_SECONDS,
   OWNER_TAG_KEY,
-  ownerTagValue,
-  parseStackId,
-  StackLocation,
+  resourceTarget,
+  ResourceTarget,
   timeoutError,
 } from '../../lib/private/rules';
 
@@ -143,16 +142,10 @@ async function call<T>(ctx: ReplicaHandlerContext, region: string, operation: st
   }
 }
 
-interface Target {
-  readonly location: StackLocation;
-  readonly owner: string;
-}
+type Target = ResourceTarget;
 
 function targetOf(event: ReplicaEvent): Target {
-  return {
-    location: parseStackId(event.StackId),
-    owner: ownerTagValue(event.StackId, event.LogicalResourceId),
-  };
+  return resourceTarget(event.StackId, event.LogicalResourceId);
 }
 
 /** GetEmailIdentity, or undefined when SES says NotFound. */

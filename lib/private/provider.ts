@@ -2,10 +2,10 @@ import * as path from 'path';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { acknowledgeProviderFramework, nagResourceId } from './nag';
+import { createHandlerProvider } from './handler-provider';
+import { nagResourceId } from './nag';
 
 /** The handler bundle esbuild writes at pre-compile; it ships inside the npm package. */
 const HANDLER_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'lambda', 'multi-region-endpoint', 'index');
@@ -43,13 +43,23 @@ export class MultiRegionEndpointProvider extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
 
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.THREE_MONTHS });
-
-    this.role = new iam.Role(this, 'HandlerRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Manages SES multi-region endpoints for cdk-ses-multi-region-endpoint',
+    const parts = createHandlerProvider(this, {
+      bundleDir: HANDLER_BUNDLE,
+      roleDescription: 'Manages SES multi-region endpoints for cdk-ses-multi-region-endpoint',
+      onEventDescription: 'Creates, updates and deletes SES multi-region endpoints',
+      isCompleteDescription: 'Reports whether an SES multi-region endpoint is READY or gone',
+      // Room for a polling window plus one SES call's full throttling backoff (retry.ts).
+      timeout: Duration.minutes(5),
+      queryInterval: QUERY_INTERVAL,
+      environment: {
+        POLL_INTERVAL_MS: String(POLL_INTERVAL.toMilliseconds()),
+        POLL_WINDOW_MS: String(POLL_WINDOW.toMilliseconds()),
+      },
     });
-    logGroup.grantWrite(this.role);
+    this.role = parts.role;
+    this.onEventHandler = parts.onEventHandler;
+    this.isCompleteHandler = parts.isCompleteHandler;
+    this.provider = parts.provider;
     const endpointsArn = stack.formatArn({ service: 'ses', resource: 'multi-region-endpoint', resourceName: '*' });
     const serviceLinkedRoles = stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: 'aws-service-role/ses.amazonaws.com/*' });
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -76,35 +86,6 @@ export class MultiRegionEndpointProvider extends Construct {
       conditions: { StringEquals: { 'iam:AWSServiceName': 'ses.amazonaws.com' } },
     }));
 
-    const handler = (handlerId: string, entry: string, description: string) => new lambda.Function(this, handlerId, {
-      code: lambda.Code.fromAsset(HANDLER_BUNDLE),
-      handler: `index.${entry}`,
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
-      // Room for a polling window plus one SES call's full throttling backoff (retry.ts).
-      timeout: Duration.minutes(5),
-      environment: {
-        POLL_INTERVAL_MS: String(POLL_INTERVAL.toMilliseconds()),
-        POLL_WINDOW_MS: String(POLL_WINDOW.toMilliseconds()),
-      },
-      role: this.role,
-      logGroup,
-      description,
-    });
-    this.onEventHandler = handler('OnEventHandler', 'onEvent', 'Creates, updates and deletes SES multi-region endpoints');
-    this.isCompleteHandler = handler('IsCompleteHandler', 'isComplete', 'Reports whether an SES multi-region endpoint is READY or gone');
-
-    this.provider = new cr.Provider(this, 'Provider', {
-      onEventHandler: this.onEventHandler,
-      isCompleteHandler: this.isCompleteHandler,
-      queryInterval: QUERY_INTERVAL,
-      // The framework's ceiling; each endpoint's own `timeout` is enforced by the handler.
-      totalTimeout: Duration.hours(1),
-      logGroup,
-    });
-
-    acknowledgeProviderFramework(this.provider, [this.onEventHandler, this.isCompleteHandler]);
     Validations.of(this.role).acknowledge(
       {
         id: `AwsSolutions-IAM5[Resource::${nagResourceId(stack, endpointsArn)}]`,

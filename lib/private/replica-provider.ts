@@ -2,10 +2,9 @@ import * as path from 'path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { acknowledgeProviderFramework } from './nag';
+import { createHandlerProvider } from './handler-provider';
 
 /** The handler bundle esbuild writes at pre-compile; it ships inside the npm package. */
 const HANDLER_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'lambda', 'replica-email-identity', 'index');
@@ -39,38 +38,19 @@ export class ReplicaEmailIdentityProvider extends Construct {
   private constructor(scope: Construct, id: string) {
     super(scope, id);
 
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.THREE_MONTHS });
-
-    this.role = new iam.Role(this, 'HandlerRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Manages SES DEED replica email identities for cdk-ses-multi-region-endpoint',
-    });
-    logGroup.grantWrite(this.role);
-
-    const handler = (handlerId: string, entry: string, description: string) => new lambda.Function(this, handlerId, {
-      code: lambda.Code.fromAsset(HANDLER_BUNDLE),
-      handler: `index.${entry}`,
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
+    const parts = createHandlerProvider(this, {
+      bundleDir: HANDLER_BUNDLE,
+      roleDescription: 'Manages SES DEED replica email identities for cdk-ses-multi-region-endpoint',
+      onEventDescription: 'Creates and deletes SES DEED replica email identities',
+      isCompleteDescription: 'Reports whether an SES DEED replica identity is verified or gone',
       // Room for the SDK's throttling backoff (retry.ts) on a few calls in two regions.
       timeout: Duration.minutes(3),
-      role: this.role,
-      logGroup,
-      description,
-    });
-    this.onEventHandler = handler('OnEventHandler', 'onEvent', 'Creates and deletes SES DEED replica email identities');
-    this.isCompleteHandler = handler('IsCompleteHandler', 'isComplete', 'Reports whether an SES DEED replica identity is verified or gone');
-
-    this.provider = new cr.Provider(this, 'Provider', {
-      onEventHandler: this.onEventHandler,
-      isCompleteHandler: this.isCompleteHandler,
       queryInterval: REPLICA_QUERY_INTERVAL,
-      // The framework's ceiling; each replica's own `timeout` is enforced by the handler.
-      totalTimeout: Duration.hours(1),
-      logGroup,
     });
-    acknowledgeProviderFramework(this.provider, [this.onEventHandler, this.isCompleteHandler]);
+    this.role = parts.role;
+    this.onEventHandler = parts.onEventHandler;
+    this.isCompleteHandler = parts.isCompleteHandler;
+    this.provider = parts.provider;
   }
 
   /** The service token custom resources send their events to. */

@@ -177,3 +177,14 @@ export function ownerTagValue(stackId: string, logicalResourceId: string): strin
   }
   return `sha256:${createHash('sha256').update(value).digest('hex')}`;
 }
+
+/** Where a custom resource's SES object lives and the ownership tag value that marks it as this resource's. */
+export interface ResourceTarget {
+  readonly location: StackLocation;
+  readonly owner: string;
+}
+
+/** The target of the resource CloudFormation names by its stack id and logical id. */
+export function resourceTarget(stackId: string, logicalResourceId: string): ResourceTarget {
+  return { location: parseStackId(stackId), owner: ownerTagValue(stackId, logicalResourceId) };
+}
