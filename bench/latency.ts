@@ -16,10 +16,10 @@
 import * as fs from 'fs';
 import { App, Stack } from 'aws-cdk-lib';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { seededRandom } from './stats';
 import { MultiRegionEndpoint } from '../lib';
 import { SesEmulator } from '../test/emulator/ses-emulator';
 import { CloudFormationDriver, DriverOptions, RecordedRequest } from '../test/support/cloudformation-driver';
+import { seededRandom } from '../test/support/seeded-random';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';

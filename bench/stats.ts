@@ -32,19 +32,6 @@ export function sum(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0);
 }
 
-/** mulberry32: a small seedable PRNG, so a benchmark's random choices are reproducible. */
-export function seededRandom(seed: number): () => number {
-  /* eslint-disable no-bitwise -- a 32-bit PRNG is bit arithmetic */
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  /* eslint-enable no-bitwise */
-}
 
 /** Milliseconds since an earlier `process.hrtime.bigint()`. */
 export function msSince(start: bigint): number {

@@ -26,6 +26,7 @@ import {
   tagErrors,
   timeoutError,
 } from '../../lib/private/rules';
+import { ProviderEvent } from '../shared/provider-event';
 
 /** What the handlers need from the outside world; injected so tests can drive them. */
 export interface HandlerContext {
@@ -46,23 +47,8 @@ export interface HandlerContext {
   readonly pollIntervalMs?: number;
 }
 
-/** The CloudFormation event as the Provider framework hands it over, plus what onEvent added. */
-export interface EndpointEvent {
-  readonly RequestType: 'Create' | 'Update' | 'Delete';
-  readonly ResourceType?: string;
-  readonly StackId: string;
-  readonly LogicalResourceId: string;
-  readonly RequestId?: string;
-  readonly PhysicalResourceId?: string;
-  readonly ResourceProperties: Record<string, unknown>;
-  readonly OldResourceProperties?: Record<string, unknown>;
-  /** Set by onEvent: when waiting must give up (ms since the epoch). */
-  readonly WaitDeadline?: number;
-  /** Set by onEvent: when the endpoint was created (SES may answer NotFound for a moment after). */
-  readonly CreatedAt?: number;
-  /** Set by onEvent on Delete: nothing to wait for (gone already, or not ours). */
-  readonly NothingToDelete?: boolean;
-}
+/** The CloudFormation event of an endpoint or lookup resource. */
+export type EndpointEvent = ProviderEvent;
 
 export interface OnEventResult {
   readonly PhysicalResourceId: string;

@@ -33,6 +33,7 @@ import {
   ResourceTarget,
   timeoutError,
 } from '../../lib/private/rules';
+import { ProviderEvent } from '../shared/provider-event';
 
 /** What the handlers need from the outside world; injected so tests can drive them. */
 export interface ReplicaHandlerContext {
@@ -46,26 +47,12 @@ export interface ReplicaHandlerContext {
   readonly sleep: (ms: number) => Promise<void>;
 }
 
-/** The CloudFormation event as the Provider framework hands it over, plus what onEvent added. */
-export interface ReplicaEvent {
-  readonly RequestType: 'Create' | 'Update' | 'Delete';
-  readonly StackId: string;
-  readonly LogicalResourceId: string;
-  readonly RequestId?: string;
-  readonly ResourceType?: string;
-  readonly PhysicalResourceId?: string;
-  readonly ResourceProperties: Record<string, unknown>;
-  readonly OldResourceProperties?: Record<string, unknown>;
-  /** Set by onEvent: when waiting must give up (ms since the epoch). */
-  readonly WaitDeadline?: number;
-  /** Set by onEvent: when the replica was created (SES may answer NotFound for a moment after). */
-  readonly CreatedAt?: number;
+/** The CloudFormation event of a replica resource, plus what its onEvent adds. */
+export interface ReplicaEvent extends ProviderEvent {
   /** Set by onEvent on an Update that only changed the timeout: nothing to call or wait for. */
   readonly Unchanged?: boolean;
   /** Set by onEvent on an Update that created a new replica (a new name or region): removed again if it fails. */
   readonly Replacement?: boolean;
-  /** Set by onEvent on Delete: nothing to wait for (gone already, or not ours). */
-  readonly NothingToDelete?: boolean;
   /** Set by onEvent on Delete: SES was busy with the identity; isComplete asks again. */
   readonly DeleteBusy?: boolean;
 }

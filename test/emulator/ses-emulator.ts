@@ -26,6 +26,7 @@
 import * as crypto from 'crypto';
 import * as http from 'http';
 import { AddressInfo } from 'net';
+import { seededRandom } from '../support/seeded-random';
 
 export type EndpointStatus = 'CREATING' | 'READY' | 'FAILED' | 'DELETING';
 
@@ -319,7 +320,7 @@ export class SesEmulator {
   private injections: Injection[] = [];
   private currentOptions: SesEmulatorOptions = {};
   /** the fault PRNG */
-  private random: () => number = mulberry32(DEFAULT_SEED);
+  private random: () => number = seededRandom(DEFAULT_SEED);
   /** `options.seed` when the PRNG was last restarted from it, to notice a changed seed */
   private observedSeed: number | undefined;
   // The router table: method and path as the SDK sends them (see its operation schemas).
@@ -461,7 +462,7 @@ export class SesEmulator {
   /** Restarts the fault PRNG from `seed` (`options.seed` is left as it is). */
   reseed(seed: number): void {
     if (!Number.isFinite(seed)) throw new Error(`seed must be a number, got ${seed}`);
-    this.random = mulberry32(seed);
+    this.random = seededRandom(seed);
   }
 
   /**
@@ -947,19 +948,6 @@ export class SesEmulator {
 
 // ---- helpers ----
 
-/** mulberry32: a tiny, fast, seedable PRNG (32-bit state); uniform in [0, 1). */
-/* eslint-disable no-bitwise -- a 32-bit PRNG is bit arithmetic */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-/* eslint-enable no-bitwise */
 
 const RATE_OPTIONS = ['throttleRate', 'serverErrorRate', 'dropConnectionRate'] as const;
 

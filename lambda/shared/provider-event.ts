@@ -1,0 +1,20 @@
+/**
+ * The CloudFormation event as the Provider framework hands it to this library's handlers,
+ * plus the fields every onEvent adds for isComplete (the framework merges them in).
+ */
+export interface ProviderEvent {
+  readonly RequestType: 'Create' | 'Update' | 'Delete';
+  readonly ResourceType?: string;
+  readonly StackId: string;
+  readonly LogicalResourceId: string;
+  readonly RequestId?: string;
+  readonly PhysicalResourceId?: string;
+  readonly ResourceProperties: Record<string, unknown>;
+  readonly OldResourceProperties?: Record<string, unknown>;
+  /** Set by onEvent: when waiting must give up (ms since the epoch). */
+  readonly WaitDeadline?: number;
+  /** Set by onEvent: when the object was created (SES may answer NotFound for a moment after). */
+  readonly CreatedAt?: number;
+  /** Set by onEvent on Delete: nothing to wait for (gone already, or not ours). */
+  readonly NothingToDelete?: boolean;
+}

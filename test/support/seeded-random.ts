@@ -1,0 +1,13 @@
+/** mulberry32: a tiny, fast, seedable PRNG (32-bit state), uniform in [0, 1), for reproducible tests and benchmarks. */
+/* eslint-disable no-bitwise -- a 32-bit PRNG is bit arithmetic */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+/* eslint-enable no-bitwise */
