@@ -1,6 +1,6 @@
 /**
  * The example app's stack: domain identity, its DEED replica in the secondary region,
- * the tagged endpoint, and a sender granted to send through it.
+ * the tagged endpoint, and a sender with its own role and logs, granted to send through it.
  */
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -25,12 +25,21 @@ test('the example stack wires identity, replica, endpoint and sender together', 
     }),
     DependsOn: Match.arrayWith([replicaId]),
   });
+  // The sender's own role: its log group and the grant, no AWS managed policy.
+  const senderRole = Object.keys(template.findResources('AWS::IAM::Role', { Properties: { Description: Match.stringLikeRegexp('example sender') } }));
+  expect(senderRole).toHaveLength(1);
+  template.hasResourceProperties('AWS::IAM::Role', { Description: Match.stringLikeRegexp('example sender'), ManagedPolicyArns: Match.absent() });
+  template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
   template.hasResourceProperties('AWS::IAM::Policy', {
+    Roles: [{ Ref: senderRole[0] }],
     PolicyDocument: {
-      Statement: [Match.objectLike({
-        Action: ['ses:SendEmail', 'ses:SendBulkEmail'],
-        Condition: { StringEquals: { 'ses:MultiRegionEndpointId': { 'Fn::GetAtt': [endpointId, 'EndpointId'] } } },
-      })],
+      Statement: [
+        Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] }),
+        Match.objectLike({
+          Action: ['ses:SendEmail', 'ses:SendBulkEmail'],
+          Condition: { StringEquals: { 'ses:MultiRegionEndpointId': { 'Fn::GetAtt': [endpointId, 'EndpointId'] } } },
+        }),
+      ],
     },
   });
 });
