@@ -1,4 +1,12 @@
-import { awscdk, javascript, JsonFile } from 'projen';
+import { awscdk, DependencyType, javascript, JsonFile, release } from 'projen';
+
+/**
+ * The oldest aws-cdk-lib the library works with, the start of its peer range:
+ * Validations.acknowledge() accepts cdk-nag's bracketed finding ids
+ * (`AwsSolutions-IAM4[Policy::arn:...]`) from 2.269.0 on; 2.268 throws InvalidValidationId.
+ * `test:oldest-cdk` (run by .ci/run) installs the packed tarball with exactly this version.
+ */
+const OLDEST_AWS_CDK_LIB = '2.269.0';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-ses-multi-region-endpoint',
@@ -12,10 +20,32 @@ const project = new awscdk.AwsCdkConstructLibrary({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
 
-  // Versions measured to work together on this toolchain (see toolchain notes).
-  cdkVersion: '2.276.0',
+  // The peer range starts at the oldest aws-cdk-lib the library works with (see above);
+  // the build and tests use the devDependency below (see the toolchain notes).
+  cdkVersion: OLDEST_AWS_CDK_LIB,
+  peerDependencyOptions: { pinnedDevDependency: false },
   constructsVersion: '10.5.1',
   jsiiVersion: '~6.0.0',
+
+  // jsii targets (Construct Hub lists the package in every language). Only the npm package
+  // can be built on this project's CI (the others need PyPI, Maven Central, NuGet and the
+  // Go proxy); `npx projen package-all` builds them all where those are reachable.
+  publishToPypi: {
+    distName: 'cdk-ses-multi-region-endpoint',
+    module: 'cdk_ses_multi_region_endpoint',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdksesmultiregionendpoint',
+    mavenGroupId: 'io.github.cdk-ses-multi-region-endpoint',
+    mavenArtifactId: 'cdk-ses-multi-region-endpoint',
+  },
+  publishToNuget: {
+    dotNetNamespace: 'CdkSesMultiRegionEndpoint',
+    packageId: 'CdkSesMultiRegionEndpoint',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk-ses-multi-region-endpoint/cdk-ses-multi-region-endpoint-go',
+  },
 
   // Sources live in lib/; compiled JS goes to out/ so lib/ stays source-only.
   srcdir: 'lib',
@@ -24,6 +54,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   testdir: 'test',
 
   devDeps: [
+    // What the library is built and tested with (the peer range above starts lower).
+    'aws-cdk-lib@2.276.0',
     // Bundled into the handler by esbuild (pinned: the Lambda runtime's SDK may lag).
     '@aws-sdk/client-sesv2@3.1176.0',
     // The retry strategy the handler builds on (already a dependency of the client).
@@ -58,14 +90,23 @@ const project = new awscdk.AwsCdkConstructLibrary({
     include: ['../lambda/**/*.ts', '../example/**/*.ts'],
     compilerOptions: {},
   },
-  gitignore: ['cdk.out', 'cdk.context.json', '/assets/'],
+  // .jsii.tabl.json: jsii-rosetta's translations of the README examples (test/readme.test.ts).
+  gitignore: ['cdk.out', 'cdk.context.json', '/assets/', '/.jsii.tabl.json'],
   npmignoreEnabled: true,
   github: false,
-  release: false,
+  // Releases follow conventional commits (feat: / fix: / feat!:): `npx projen release`
+  // bumps the version from the commits since the last tag, builds every target, appends
+  // to CHANGELOG.md and tags; `npx projen publish:git` pushes the tag. See CONTRIBUTING.md.
+  release: true,
+  releaseTrigger: release.ReleaseTrigger.manual({ changelog: true, changelogPath: 'CHANGELOG.md', gitPushCommand: 'git push --follow-tags origin main' }),
+  releaseToNpm: true,
 });
 
+// Pinned like aws-cdk-lib above (projen drops a constructs devDependency given in the options).
+project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
+
 // The package ships compiled JS (out/), the .jsii and the bundled handler (assets/); no sources.
-for (const pattern of ['/lambda/', '/example/', '/cdk.json', '/cdk.out/', '/lib/', '/bench/', '/docs/', '/.ci/', '*.ts', '!*.d.ts']) {
+for (const pattern of ['/lambda/', '/example/', '/cdk.json', '/cdk.out/', '/lib/', '/bench/', '/docs/', '/.ci/', '/rosetta/', '*.ts', '!*.d.ts']) {
   project.addPackageIgnore(pattern);
 }
 
@@ -166,6 +207,19 @@ project.testTask.spawn(integTask);
 // snapshot check never reads (it compares the test stack's template only); the snapshot's
 // own `cdk.out` version marker is part of the snapshot (the `cdk.out` pattern hides it).
 project.gitignore.addPatterns('/test/cdk-integ.out.*', '/test/*.snapshot/asset.*', '!/test/*.snapshot/cdk.out');
+// jsii would have the devDependency equal the peer range's minimum. Instead the library is
+// built and tested with a newer aws-cdk-lib, and `test:oldest-cdk` type-checks lib/ against
+// and synthesizes with the minimum itself, so the warning is silenced on purpose.
+project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warnings=metadata/missing-dev-dependency');
+
+// The oldest aws-cdk-lib of the peer range: the packed tarball, installed with exactly that
+// version (fetched from the npm registry once, then cached), must synthesize the consumer stack.
+const oldestCdk = project.addTask('test:oldest-cdk', {
+  description: `Install the packed library with aws-cdk-lib ${OLDEST_AWS_CDK_LIB} (the peer range's minimum) and synthesize a stack`,
+  env: { CONSUMER_AWS_CDK_LIB: OLDEST_AWS_CDK_LIB },
+});
+if (bundleTask) oldestCdk.spawn(bundleTask);
+oldestCdk.exec('jest --coverage=false test/package.test.ts');
 // ---- end of Construct Hub readiness (issue 5) ----
 
 project.synth();

@@ -14,28 +14,17 @@
  * (`--prefer-offline`), and the peer range is then ignored (`--legacy-peer-deps`). That is how
  * the oldest supported aws-cdk-lib is verified (see CONTRIBUTING.md).
  */
-import { execFileSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { compiledCopy, HANDLER_ASSET, NODE_MODULES, REPLICA_HANDLER_ASSET, ROOT, run } from './support/checkout';
 
-const ROOT = path.join(__dirname, '..');
-const NODE_MODULES = path.join(ROOT, 'node_modules');
 const PACKAGE = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-const HANDLER_ASSET = 'assets/lambda/multi-region-endpoint/index/index.js';
 const installedVersion = (name: string): string =>
   JSON.parse(fs.readFileSync(path.join(NODE_MODULES, name, 'package.json'), 'utf8')).version;
 const CDK_VERSION = process.env.CONSUMER_AWS_CDK_LIB ?? installedVersion('aws-cdk-lib');
 const CONSTRUCTS_VERSION = installedVersion('constructs');
-
-const env = {
-  ...process.env,
-  JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20',
-  npm_config_update_notifier: 'false',
-  npm_config_fund: 'false',
-  npm_config_audit: 'false',
-};
 
 jest.setTimeout(240_000);
 
@@ -43,42 +32,12 @@ let work: string;
 let tarball: string;
 let files: string[];
 
-function run(command: string, args: string[], cwd: string, timeout = 120_000): string {
-  try {
-    return execFileSync(command, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout });
-  } catch (e: any) {
-    throw new Error(`${command} ${args.join(' ')} (in ${cwd}) failed:\n${e.stdout ?? ''}\n${e.stderr ?? ''}\n${e.message}`);
-  }
-}
-
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-
-/**
- * The files of this checkout, as a clean clone after `npx projen bundle` has them: what git
- * tracks or would track (so .gitignore'd build output and scratch files are left out), plus
- * the bundled handlers in assets/ (git-ignored, but shipped).
- */
-function checkoutFiles(): string[] {
-  const listed = run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], ROOT).split('\0').filter(Boolean);
-  const assets = fs.readdirSync(path.join(ROOT, 'assets'), { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(ROOT, path.join(entry.parentPath, entry.name)));
-  return [...new Set([...listed, ...assets])].filter((file) => fs.existsSync(path.join(ROOT, file)));
-}
 
 /** Compiles and packs a copy of the checkout, as publishing would; returns the tarball path. */
 function packLibrary(): string {
-  if (!fs.existsSync(path.join(ROOT, HANDLER_ASSET))) {
-    throw new Error(`${HANDLER_ASSET} is missing: run 'npx projen bundle' first (npm test does).`);
-  }
-  const src = path.join(work, 'src');
-  for (const file of checkoutFiles()) {
-    fs.mkdirSync(path.dirname(path.join(src, file)), { recursive: true });
-    fs.copyFileSync(path.join(ROOT, file), path.join(src, file));
-  }
-  fs.symlinkSync(NODE_MODULES, path.join(src, 'node_modules'), 'junction');
   // jsii writes out/ and .jsii into the copy; npm pack applies .npmignore, as publishing does.
-  run(process.execPath, [path.join(NODE_MODULES, 'jsii', 'bin', 'jsii'), '--silence-warnings=reserved-word'], src);
+  const src = compiledCopy(path.join(work, 'src'));
   const out = run(npm, ['pack', '--json', '--pack-destination', work], src);
   return path.join(work, JSON.parse(out)[0].filename);
 }
@@ -98,7 +57,7 @@ describe('the tarball', () => {
     expect(files).toEqual(expect.arrayContaining([
       'package.json', 'README.md', 'LICENSE', '.jsii',
       'out/index.js', 'out/index.d.ts', 'out/multi-region-endpoint.js', 'out/multi-region-endpoint.d.ts',
-      HANDLER_ASSET,
+      HANDLER_ASSET, REPLICA_HANDLER_ASSET,
     ]));
     // Every compiled module comes with its declarations.
     const js = files.filter((f) => f.startsWith('out/') && f.endsWith('.js'));
@@ -108,7 +67,7 @@ describe('the tarball', () => {
 
   test('holds no sources, tests, handler sources, example, CI, benchmarks or docs', () => {
     const unwanted = files.filter((f) =>
-      /^(lib|test|lambda|example|\.ci|bench|docs|projenrc|\.projen|\.github|cdk\.out|coverage|test-reports|node_modules)\//.test(f)
+      /^(lib|test|lambda|example|\.ci|bench|docs|rosetta|projenrc|\.projen|\.github|cdk\.out|coverage|test-reports|node_modules)\//.test(f)
       || (f.endsWith('.ts') && !f.endsWith('.d.ts'))
       || ['tsconfig.json', 'cdk.json', '.projenrc.ts', '.npmignore', '.gitignore'].includes(f));
     expect(unwanted).toEqual([]);
@@ -147,6 +106,14 @@ describe('installed into an empty project', () => {
       "const endpoint = new MultiRegionEndpoint(stack, 'Global', { secondaryRegion: 'us-west-2', tags: { team: 'mail' } });",
       'endpoint.metricSend();',
       "MultiRegionEndpoint.fromEndpointName(stack, 'Existing', 'billing-mail');",
+      // The rest of the public API a consumer reaches first: DEED replica, grants, Tags.
+      "const ses = require('aws-cdk-lib/aws-ses');",
+      "const lambda = require('aws-cdk-lib/aws-lambda');",
+      "const domain = new ses.EmailIdentity(stack, 'Domain', { identity: ses.Identity.domain('example.com') });",
+      "endpoint.addReplicaIdentity('DomainReplica', domain);",
+      "const fn = new lambda.Function(stack, 'Sender', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {};') });",
+      'endpoint.grantSendEmail(fn, domain);',
+      "require('aws-cdk-lib').Tags.of(endpoint).add('cost-center', 'mail');",
       'app.synth();',
       "console.log(require.resolve('cdk-ses-multi-region-endpoint'));",
       "console.log(require('aws-cdk-lib/package.json').version);",
@@ -164,19 +131,53 @@ describe('installed into an empty project', () => {
     const resources = Object.values(template.Resources) as any[];
     expect(resources.filter((r) => r.Type === 'Custom::SESMultiRegionEndpoint')).toHaveLength(1);
     expect(resources.filter((r) => r.Type === 'Custom::SESMultiRegionEndpointLookup')).toHaveLength(1);
+    expect(resources.filter((r) => r.Type === 'Custom::SESReplicaEmailIdentity')).toHaveLength(1);
+    const grant = resources.find((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.PolicyDocument).includes('ses:MultiRegionEndpointId'));
+    expect(grant).toBeDefined();
+    const endpointResource = resources.find((r) => r.Type === 'Custom::SESMultiRegionEndpoint');
+    expect(endpointResource.Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'cost-center', Value: 'mail' }]));
 
+    // The library's handler Lambdas (the Provider framework's own use other handler names):
+    // two per provider, each running a bundle exactly as it ships in the package.
     const handlers = resources.filter((r) => r.Type === 'AWS::Lambda::Function' && /^index\.(onEvent|isComplete)$/.test(r.Properties.Handler));
-    expect(handlers).toHaveLength(2);
-    const shipped = sha256(fs.readFileSync(path.join(consumer, 'node_modules', PACKAGE.name, HANDLER_ASSET)));
+    const shipped = new Map([HANDLER_ASSET, REPLICA_HANDLER_ASSET].map((asset) =>
+      [sha256(fs.readFileSync(path.join(consumer, 'node_modules', PACKAGE.name, asset))), asset]));
     const assets = JSON.parse(fs.readFileSync(path.join(consumer, 'cdk.out', 'Consumer.assets.json'), 'utf8')).files;
-    for (const fn of handlers) {
-      const key: string = fn.Properties.Code.S3Key;
-      const asset = assets[key.replace(/\.zip$/, '')];
+    const runs = handlers.map((fn) => {
+      const asset = assets[(fn.Properties.Code.S3Key as string).replace(/\.zip$/, '')];
       expect(asset).toBeDefined();
       const staged = path.join(consumer, 'cdk.out', asset.source.path);
       expect(fs.readdirSync(staged)).toEqual(['index.js']);
-      expect(sha256(fs.readFileSync(path.join(staged, 'index.js')))).toBe(shipped);
-    }
+      return `${shipped.get(sha256(fs.readFileSync(path.join(staged, 'index.js'))))} ${fn.Properties.Handler}`;
+    });
+    expect(runs.sort()).toEqual([
+      `${HANDLER_ASSET} index.isComplete`, `${HANDLER_ASSET} index.onEvent`,
+      `${REPLICA_HANDLER_ASSET} index.isComplete`, `${REPLICA_HANDLER_ASSET} index.onEvent`,
+    ]);
+  });
+
+  /**
+   * lib/ type-checked against the consumer's aws-cdk-lib: with the oldest version of the peer
+   * range (CONSUMER_AWS_CDK_LIB), this catches an API the library uses that the version lacks,
+   * also on code paths the synthesized stack above does not reach.
+   */
+  test('lib/ type-checks against the installed aws-cdk-lib', () => {
+    const check = path.join(consumer, 'typecheck');
+    fs.cpSync(path.join(ROOT, 'lib'), path.join(check, 'lib'), { recursive: true });
+    const { compilerOptions } = JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8'));
+    fs.writeFileSync(path.join(check, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: {
+        ...compilerOptions,
+        noEmit: true,
+        // Node's types from this checkout; aws-cdk-lib and constructs from the consumer's node_modules.
+        typeRoots: [path.join(NODE_MODULES, '@types')],
+        types: ['node'],
+      },
+      include: ['lib/**/*.ts'],
+    }));
+    run(process.execPath, [path.join(NODE_MODULES, 'typescript', 'bin', 'tsc'), '-p', check], check);
+    const resolved = run(process.execPath, ['-p', "require.resolve('aws-cdk-lib/package.json')"], check).trim();
+    expect(JSON.parse(fs.readFileSync(resolved, 'utf8')).version).toBe(CDK_VERSION);
   });
 });
 

@@ -1,0 +1,68 @@
+/**
+ * A copy of this checkout as a clean clone has it after `npx projen bundle`, compiled with
+ * jsii: for tests that need the library as it is published (its `.jsii` assembly, `out/`)
+ * without writing build output into the working tree.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+export const ROOT = path.join(__dirname, '..', '..');
+export const NODE_MODULES = path.join(ROOT, 'node_modules');
+export const HANDLER_ASSET = 'assets/lambda/multi-region-endpoint/index/index.js';
+export const REPLICA_HANDLER_ASSET = 'assets/lambda/replica-email-identity/index/index.js';
+
+/** The environment of the tools run here: no Node end-of-life banner, no npm chatter. */
+export const TOOL_ENV = {
+  ...process.env,
+  JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20',
+  npm_config_update_notifier: 'false',
+  npm_config_fund: 'false',
+  npm_config_audit: 'false',
+};
+
+/** Runs a command; on failure, throws with its output (jest shows it). */
+export function run(command: string, args: string[], cwd: string, timeout = 120_000): string {
+  try {
+    return execFileSync(command, args, { cwd, env: TOOL_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout });
+  } catch (e: any) {
+    throw new Error(`${command} ${args.join(' ')} (in ${cwd}) failed:\n${e.stdout ?? ''}\n${e.stderr ?? ''}\n${e.message}`);
+  }
+}
+
+/**
+ * The files of this checkout, as a clean clone after `npx projen bundle` has them: what git
+ * tracks or would track (so .gitignore'd build output and scratch files are left out), plus
+ * the bundled handlers in assets/ (git-ignored, but shipped).
+ */
+function checkoutFiles(): string[] {
+  const listed = run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], ROOT).split('\0').filter(Boolean);
+  const assets = fs.readdirSync(path.join(ROOT, 'assets'), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(ROOT, path.join(entry.parentPath, entry.name)));
+  return [...new Set([...listed, ...assets])].filter((file) => fs.existsSync(path.join(ROOT, file)));
+}
+
+/**
+ * Copies the checkout into `dest` (with this checkout's node_modules linked) and compiles it
+ * with jsii there, which writes `out/` and the `.jsii` assembly (README included) into the copy.
+ */
+export function compiledCopy(dest: string): string {
+  if (!fs.existsSync(path.join(ROOT, HANDLER_ASSET))) {
+    throw new Error(`${HANDLER_ASSET} is missing: run 'npx projen bundle' first (npm test does).`);
+  }
+  for (const file of checkoutFiles()) {
+    fs.mkdirSync(path.dirname(path.join(dest, file)), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, file), path.join(dest, file));
+  }
+  fs.symlinkSync(NODE_MODULES, path.join(dest, 'node_modules'), 'junction');
+  run(process.execPath, [path.join(NODE_MODULES, 'jsii', 'bin', 'jsii'), ...JSII_FLAGS], dest);
+  return dest;
+}
+
+/** jsii's flags, as the project's compile task passes them (.projen/tasks.json). */
+const JSII_FLAGS: string[] = (() => {
+  const tasks = JSON.parse(fs.readFileSync(path.join(ROOT, '.projen', 'tasks.json'), 'utf8')).tasks;
+  const exec: string = tasks.compile.steps.find((step: any) => /^jsii\b/.test(step.exec ?? '')).exec;
+  return exec.split(/\s+/).slice(1);
+})();
