@@ -110,14 +110,38 @@ for (const pattern of ['/lambda/', '/example/', '/cdk.json', '/cdk.out/', '/lib/
   project.addPackageIgnore(pattern);
 }
 
-// The custom-resource handler: bundled at pre-compile into assets/, shipped in the package.
-project.bundler.addBundle('lambda/multi-region-endpoint/index.ts', {
+// How both handlers are bundled (issue #6: the handler's cold start). The client is built at
+// import, so the bundle's size and what runs at load are the Lambda's INIT cost.
+// - mainFields: bundle the SDK from its ES module builds, so esbuild drops what the handler
+//   never uses (the CommonJS builds are one file per package, kept whole).
+// - externals: the credential providers of the SDK's default chain that a Lambda never reaches.
+//   The chain imports them lazily and stops at fromEnv: Lambda sets AWS_ACCESS_KEY_ID,
+//   AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN. Should one ever be reached (no env
+//   credentials), require() finds it in the Lambda runtime's SDK through NODE_PATH.
+//   (The nested STS/SSO/sign-in clients, token providers and the login provider go with them.)
+// - dynamic-import=false: the ES module builds load a few modules lazily with import()
+//   (node:http for http:// endpoints, node:async_hooks, the externals above); esbuild turns
+//   those into require(), as the CommonJS builds do. import() would not resolve the externals
+//   through NODE_PATH, and jest cannot run it in the bundle without --experimental-vm-modules.
+const HANDLER_BUNDLE_OPTIONS: javascript.AddBundleOptions = {
   platform: 'node',
   target: 'node22',
-  externals: [],
+  mainFields: ['module', 'main'],
+  externals: [
+    '@aws-sdk/credential-provider-sso',
+    '@aws-sdk/credential-provider-ini',
+    '@aws-sdk/credential-provider-process',
+    '@aws-sdk/credential-provider-web-identity',
+    '@aws-sdk/credential-provider-http',
+    '@smithy/credential-provider-imds',
+  ],
+  esbuildArgs: { '--supported:dynamic-import': 'false' },
   minify: true,
   sourcemap: false,
-});
+};
+
+// The custom-resource handler: bundled at pre-compile into assets/, shipped in the package.
+project.bundler.addBundle('lambda/multi-region-endpoint/index.ts', HANDLER_BUNDLE_OPTIONS);
 
 // Tests drive the bundled handler, so bundle before jest; lint lambda/ and the example too.
 const bundleTask = project.tasks.tryFind('bundle');
@@ -145,13 +169,7 @@ project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '2
 project.tasks.addEnvironment('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
 
 // The DEED replica-identity handler: its own bundle, provider and least-privilege role.
-project.bundler.addBundle('lambda/replica-email-identity/index.ts', {
-  platform: 'node',
-  target: 'node22',
-  externals: [],
-  minify: true,
-  sourcemap: false,
-});
+project.bundler.addBundle('lambda/replica-email-identity/index.ts', HANDLER_BUNDLE_OPTIONS);
 
 // Benchmarks (not part of npm test): print a table and write docs/BENCHMARKS.md.
 const benchTask = project.addTask('bench', {

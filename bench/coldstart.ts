@@ -84,18 +84,19 @@ function loadOnce(module: Module, env: NodeJS.ProcessEnv): { wallMs: number; req
 }
 
 /**
- * A candidate bundle: the project's own bundle task (its esbuild arguments, read from
- * .projen/tasks.json) plus `--main-fields=module,main`, so that packages resolve to their
- * ES module builds and esbuild can drop the parts of the SDK the handler never uses.
- * Written to a temporary directory; nothing in the project changes.
+ * The handler as it was bundled before issue #6 (cold start), to show before and after side
+ * by side in one run: the project's own bundle task (its esbuild arguments, read from
+ * .projen/tasks.json) without the arguments that issue added, so the SDK is bundled whole
+ * from its CommonJS builds, credential providers included. Written to a temporary directory.
  */
-export function buildCandidateBundle(root: string, task: string): string {
+export function buildBeforeBundle(root: string, task: string): string {
   const tasks = JSON.parse(fs.readFileSync(path.join(root, '.projen', 'tasks.json'), 'utf8'));
   const args: string[] | undefined = tasks.tasks?.[task]?.steps?.find((step: { execArgs?: string[] }) => step.execArgs?.[0] === 'esbuild')?.execArgs;
   if (!args) throw new Error(`.projen/tasks.json: no esbuild step in task ${task}`);
   const outfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-bundle-')), 'index.js');
-  const candidateArgs = [...args.slice(1).filter((a) => !a.startsWith('--outfile=')), `--outfile=${outfile}`, '--main-fields=module,main', '--log-level=warning'];
-  const build = spawnSync(path.join(root, 'node_modules', '.bin', 'esbuild'), candidateArgs, { cwd: root, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`esbuild ${candidateArgs.join(' ')} failed: ${build.stderr || build.error}`);
+  const added = (a: string) => a.startsWith('--main-fields=') || a.startsWith('--external:') || a.startsWith('--supported:dynamic-import=');
+  const beforeArgs = [...args.slice(1).filter((a) => !a.startsWith('--outfile=') && !added(a)), `--outfile=${outfile}`, '--log-level=warning'];
+  const build = spawnSync(path.join(root, 'node_modules', '.bin', 'esbuild'), beforeArgs, { cwd: root, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`esbuild ${beforeArgs.join(' ')} failed: ${build.stderr || build.error}`);
   return outfile;
 }
