@@ -258,7 +258,7 @@ function synthByRound(measurements: readonly SynthMeasurement[]): Array<Map<Synt
 type SynthClock = 'first' | 'warm';
 const clockOf = (m: SynthMeasurement, clock: SynthClock) => (clock === 'first' ? m.synthMs : m.warmSynthMs);
 
-function synthSection(results: BenchResults): { markdown: string; verdicts: Verdict[] } {
+export function synthSection(results: Pick<BenchResults, 'synth' | 'synthValidated' | 'settings'>): { markdown: string; verdicts: Verdict[] } {
   const rounds = synthByRound(results.synth);
   const sizes = [...new Set(results.synth.filter((m) => m.variant !== 'empty').map((m) => m.endpoints))].sort((a, b) => a - b);
   const variants: SynthVariant[] = ['ours', 'native', 'handRolled'];
@@ -364,7 +364,7 @@ function synthSection(results: BenchResults): { markdown: string; verdicts: Verd
   };
 }
 
-function synthValidatedTable(results: BenchResults): string {
+function synthValidatedTable(results: Pick<BenchResults, 'synth' | 'synthValidated' | 'settings'>): string {
   const rounds = synthByRound(results.synthValidated);
   const keys = [...rounds[0].keys()];
   const rows = keys.map((key) => {

@@ -8,7 +8,8 @@
  *
  * `--quick` runs fewer iterations and writes nothing (to try changes to the benchmark).
  * `--only coldstart` measures the handler cold start alone (with the full number of runs,
- * or --quick's), prints that section and writes nothing.
+ * or --quick's), prints that section and writes nothing. `--only synth` does the same for
+ * the synth cost (section 4, template validation off and on).
  * Every run saves its raw measurements to a JSON file (its path is printed);
  * `--from-json FILE` renders the report from such a file without measuring again.
  * Nothing here asserts a time.
@@ -19,7 +20,7 @@ import * as path from 'path';
 import { buildBeforeBundle, ModuleResult, runColdStartBench } from './coldstart';
 import { runLatencyBench } from './latency';
 import { currentLoad, describeMachine } from './machine';
-import { BenchResults, coldStartSection, renderReport, Settings } from './report';
+import { BenchResults, coldStartSection, renderReport, Settings, synthSection } from './report';
 import { fmtMs, msSince } from './stats';
 import { runSynthBench } from './synth';
 
@@ -55,11 +56,12 @@ async function main(): Promise<void> {
     return;
   }
   if (ONLY !== undefined) {
-    if (ONLY !== 'coldstart') throw new Error(`--only ${ONLY}: only 'coldstart' can be run alone`);
+    if (ONLY !== 'coldstart' && ONLY !== 'synth') throw new Error(`--only ${ONLY}: only 'coldstart' or 'synth' can be run alone`);
     const loadBefore = currentLoad();
-    const coldStart = measureColdStart({ ...process.env });
+    const { markdown, verdicts } = ONLY === 'coldstart'
+      ? coldStartSection({ coldStart: measureColdStart({ ...process.env }), settings: SETTINGS, machine: describeMachine(ROOT) })
+      : synthSection({ ...measureSynth({ ...process.env }), settings: SETTINGS });
     const loadAfter = currentLoad();
-    const { markdown, verdicts } = coldStartSection({ coldStart, settings: SETTINGS, machine: describeMachine(ROOT) });
     console.log(markdown);
     for (const v of verdicts) console.log(`\n${v.goal}: ${v.figure} (${v.met ? 'met' : 'missed'})`);
     progress(`load average (1 min) ${loadBefore.oneMinute.toFixed(2)} before, ${loadAfter.oneMinute.toFixed(2)} after; --only: docs/BENCHMARKS.md not written`);
@@ -95,19 +97,7 @@ async function measure(): Promise<BenchResults> {
 
   const coldStart = measureColdStart(baseEnv);
 
-  const synth = runSynthBench({ root: ROOT, sizes: SYNTH_SIZES, runs: SETTINGS.synthRuns, env: { ...baseEnv, CDK_VALIDATION: 'false' }, progress });
-  const validatedEnv = { ...baseEnv };
-  delete validatedEnv.CDK_VALIDATION;
-  const synthValidated = runSynthBench({
-    root: ROOT,
-    sizes: [SYNTH_SIZES[SYNTH_SIZES.length - 1]],
-    variants: ['ours', 'native'],
-    withEmptyStack: false,
-    warmSynths: 0,
-    runs: SETTINGS.synthValidatedRuns,
-    env: validatedEnv,
-    progress,
-  });
+  const { synth, synthValidated } = measureSynth(baseEnv);
 
   // The handler logs one JSON line per SES call: keep the console for the report.
   const log = console.log;
@@ -161,6 +151,25 @@ function measureColdStart(baseEnv: NodeJS.ProcessEnv): ModuleResult[] {
   } finally {
     fs.rmSync(path.dirname(before), { recursive: true, force: true });
   }
+}
+
+/** Synth cost, with aws-cdk-lib's template validation off (the goal) and on. */
+function measureSynth(baseEnv: NodeJS.ProcessEnv): Pick<BenchResults, 'synth' | 'synthValidated'> {
+  if (!fs.existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run 'npx projen ${BUNDLE_TASK}' first`);
+  const synth = runSynthBench({ root: ROOT, sizes: SYNTH_SIZES, runs: SETTINGS.synthRuns, env: { ...baseEnv, CDK_VALIDATION: 'false' }, progress });
+  const validatedEnv = { ...baseEnv };
+  delete validatedEnv.CDK_VALIDATION;
+  const synthValidated = runSynthBench({
+    root: ROOT,
+    sizes: [SYNTH_SIZES[SYNTH_SIZES.length - 1]],
+    variants: ['ours', 'native'],
+    withEmptyStack: false,
+    warmSynths: 0,
+    runs: SETTINGS.synthValidatedRuns,
+    env: validatedEnv,
+    progress,
+  });
+  return { synth, synthValidated };
 }
 
 /** What a Lambda's environment gives the SDK at import: a region and credentials. */
