@@ -4,10 +4,11 @@
  * resource + an AwsCustomResource that reads the EndpointId with GetMultiRegionEndpoint).
  *
  * Every measurement runs in a fresh Node process (this file, run as a script). All variants
- * load the same modules first, so the timed part is only constructing the stack and
- * `app.synth()`, from `new App()` to the assembly on disk. The first synth is what
- * `cdk synth` pays; the process then synthesizes a few more fresh Apps ("warm"), which
- * leaves out the one-time cost of aws-cdk-lib loading the code a construct first uses.
+ * require the same modules first; the timed part is constructing the stack and
+ * `app.synth()`, from `new App()` to the assembly on disk. aws-cdk-lib's modules load their
+ * code lazily, on first use, so a first synth still loads (reads, compiles, runs) the
+ * aws-cdk-lib code the variant uses: that is what `cdk synth` pays. The process then
+ * synthesizes a few more fresh Apps ("warm"), which leaves that one-time cost out.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -85,7 +86,7 @@ function synthInChild(options: SynthOptions, variant: SynthVariant, endpoints: n
 // ---- the child process ----
 
 
-/* eslint-disable @typescript-eslint/no-require-imports -- loaded before the clock starts, the same set for every variant */
+/* eslint-disable @typescript-eslint/no-require-imports -- required before the clock starts, the same set for every variant (aws-cdk-lib still loads the code behind them on first use) */
 function synthHere(variant: SynthVariant, endpoints: number, warmSynths: number): SynthMeasurement {
   const cdk: typeof import('aws-cdk-lib') = require('aws-cdk-lib');
   const ses: typeof import('aws-cdk-lib/aws-ses') = require('aws-cdk-lib/aws-ses');
