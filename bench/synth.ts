@@ -1,7 +1,9 @@
 /**
  * Synth cost: time and template bytes for N endpoints, with this construct, with native
  * `AWS::SES::MultiRegionEndpoint` resources, and with the hand-rolled alternative (native
- * resource + an AwsCustomResource that reads the EndpointId with GetMultiRegionEndpoint).
+ * resource + an AwsCustomResource that reads the EndpointId with GetMultiRegionEndpoint), and
+ * with the floor of any construct built on aws-cdk-lib's Provider framework (a bare Provider
+ * with an isComplete waiter and one inline handler, and a plain CustomResource per endpoint).
  *
  * Every measurement runs in a fresh Node process (this file, run as a script). All variants
  * require the same modules first; the timed part is constructing the stack and
@@ -16,12 +18,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { median, msSince } from './stats';
 
-export type SynthVariant = 'ours' | 'native' | 'handRolled' | 'empty';
+export type SynthVariant = 'ours' | 'native' | 'handRolled' | 'providerFloor' | 'empty';
 
 export const VARIANT_LABELS: Record<SynthVariant, string> = {
   ours: 'MultiRegionEndpoint (this library)',
   native: 'native CfnMultiRegionEndpoint',
   handRolled: 'native + AwsCustomResource lookup',
+  providerFloor: 'floor: bare Provider framework + CustomResource',
   empty: 'empty stack',
 };
 
@@ -42,7 +45,7 @@ export interface SynthMeasurement {
 export interface SynthOptions {
   readonly root: string;
   readonly sizes: readonly number[];
-  /** Default: ours, native and hand-rolled. */
+  /** Default: ours, native, hand-rolled and the Provider framework floor. */
   readonly variants?: ReadonlyArray<Exclude<SynthVariant, 'empty'>>;
   /** Also synthesize an empty stack, which each variant's fixed cost is measured against. Default true. */
   readonly withEmptyStack?: boolean;
@@ -61,7 +64,7 @@ export interface SynthOptions {
 export function runSynthBench(options: SynthOptions): SynthMeasurement[] {
   const cases: Array<[SynthVariant, number]> = options.withEmptyStack === false ? [] : [['empty', 0]];
   for (const n of options.sizes) {
-    for (const variant of options.variants ?? ['ours', 'native', 'handRolled'] as const) cases.push([variant, n]);
+    for (const variant of options.variants ?? ['ours', 'native', 'handRolled', 'providerFloor'] as const) cases.push([variant, n]);
   }
   const validation = options.env.CDK_VALIDATION === 'false' ? 'template validation off' : 'template validation on';
   const measurements: SynthMeasurement[] = [];
@@ -91,6 +94,7 @@ function synthHere(variant: SynthVariant, endpoints: number, warmSynths: number)
   const cdk: typeof import('aws-cdk-lib') = require('aws-cdk-lib');
   const ses: typeof import('aws-cdk-lib/aws-ses') = require('aws-cdk-lib/aws-ses');
   const cr: typeof import('aws-cdk-lib/custom-resources') = require('aws-cdk-lib/custom-resources');
+  const lambda: typeof import('aws-cdk-lib/aws-lambda') = require('aws-cdk-lib/aws-lambda');
   const lib: typeof import('../lib') = require('../lib');
   /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -101,10 +105,29 @@ function synthHere(variant: SynthVariant, endpoints: number, warmSynths: number)
       const start = process.hrtime.bigint();
       const app = new cdk.App({ outdir });
       const stack = new cdk.Stack(app, 'Bench', { env: { region: 'us-east-1', account: '123456789012' } });
+      let floorToken: string | undefined;
+      if (variant === 'providerFloor' && endpoints > 0) {
+        // The least a construct on the Provider framework with an isComplete waiter pays:
+        // one inline handler for both, no role, log group, permissions or validation of its own.
+        const handler = new lambda.Function(stack, 'Handler', {
+          code: lambda.Code.fromInline('exports.handler = async () => ({});'),
+          handler: 'index.handler',
+          runtime: lambda.Runtime.NODEJS_24_X,
+        });
+        floorToken = new cr.Provider(stack, 'Provider', { onEventHandler: handler, isCompleteHandler: handler, totalTimeout: cdk.Duration.hours(1) }).serviceToken;
+      }
       for (let i = 1; i <= endpoints; i++) {
         const endpointName = `bench-endpoint-${i}`;
         if (variant === 'ours') {
           new lib.MultiRegionEndpoint(stack, `Endpoint${i}`, { endpointName, secondaryRegion: 'us-west-2' });
+          continue;
+        }
+        if (variant === 'providerFloor') {
+          new cdk.CustomResource(stack, `Endpoint${i}`, {
+            serviceToken: floorToken!,
+            resourceType: lib.MultiRegionEndpoint.RESOURCE_TYPE,
+            properties: { EndpointName: endpointName, Details: { RouteDetails: [{ Region: 'us-west-2' }] } },
+          });
           continue;
         }
         if (variant === 'empty') continue;
