@@ -31,8 +31,9 @@ function codeBlocks(markdown: string): CodeBlock[] {
 }
 
 const language = (block: CodeBlock): string => block.info.split(/\s+/)[0];
-const typescriptBlocks = codeBlocks(README).filter((b) => ['ts', 'typescript'].includes(language(b)));
-const pythonBlocks = codeBlocks(README).filter((b) => ['python', 'py'].includes(language(b)));
+const blocks = codeBlocks(README);
+const typescriptBlocks = blocks.filter((b) => ['ts', 'typescript'].includes(language(b)));
+const pythonBlocks = blocks.filter((b) => ['python', 'py'].includes(language(b)));
 
 interface Snippet { readonly typescript: string; readonly didCompile: boolean; readonly python: string }
 let snippets: Snippet[];

@@ -6,7 +6,7 @@
  * the handler applies the very same rules to whatever reached it as tokens.
  */
 import { createHash } from 'crypto';
-import { REGION_MAX_LENGTH, REGION_PATTERN, StackLocation } from './rules';
+import { otherRegionError, show, StackLocation } from './rules';
 
 /** The custom resource type the replica handler serves. */
 export const REPLICA_RESOURCE_TYPE = 'Custom::SESReplicaEmailIdentity';
@@ -61,10 +61,6 @@ const DOMAIN_LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
 /** At least two labels; the top-level label is not all digits (that would be an IP address). */
 export const DOMAIN_PATTERN = new RegExp(`^(?:${DOMAIN_LABEL}\\.)+(?!\\d+$)${DOMAIN_LABEL}$`);
 
-function show(value: unknown): string {
-  return typeof value === 'string' ? `'${value}'` : JSON.stringify(value) ?? String(value);
-}
-
 /** The DEED origin of a replica whose parent is in `region`: `us-east-1` -> `AWS_SES_US_EAST_1`. */
 export function deedOrigin(region: string): string {
   return `${DEED_ORIGIN_PREFIX}${region.toUpperCase().replace(/-/g, '_')}`;
@@ -89,13 +85,7 @@ export function domainNameError(name: unknown, prop = 'parentIdentityName'): str
  * @param primaryRegion the parent's region (the stack's region), when known
  */
 export function replicaRegionError(region: unknown, primaryRegion?: string, prop = 'replicaRegion'): string | undefined {
-  if (typeof region !== 'string' || region.length > REGION_MAX_LENGTH || !REGION_PATTERN.test(region)) {
-    return `\`${prop}\` must be an AWS region name such as 'us-west-2', got: ${show(region)}`;
-  }
-  if (primaryRegion !== undefined && region === primaryRegion) {
-    return `\`${prop}\` must differ from the primary region (the stack's region, where the parent identity is), got: ${show(region)}`;
-  }
-  return undefined;
+  return otherRegionError(region, primaryRegion, prop, 'the parent identity is');
 }
 
 /** Returns why the parent's region (the stack's region) cannot be a DEED parent region, or undefined when it can. */

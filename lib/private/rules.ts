@@ -37,7 +37,8 @@ export const DEFAULT_TIMEOUT_SECONDS = 1800;
 /** A generated name is `<prefix>-<secondaryRegion>`; the prefix leaves room for the longest region. */
 export const GENERATED_PREFIX_MAX_LENGTH = ENDPOINT_NAME_MAX_LENGTH - 1 - REGION_MAX_LENGTH;
 
-function show(value: unknown): string {
+/** A value as error messages quote it: strings in single quotes, anything else as JSON. */
+export function show(value: unknown): string {
   return typeof value === 'string' ? `'${value}'` : JSON.stringify(value) ?? String(value);
 }
 
@@ -63,11 +64,19 @@ export function endpointIdError(endpointId: unknown, prop = 'endpointId'): strin
  * @param primaryRegion the region the endpoint is created in, when known
  */
 export function secondaryRegionError(region: unknown, primaryRegion?: string, prop = 'secondaryRegion'): string | undefined {
+  return otherRegionError(region, primaryRegion, prop, 'the endpoint is created');
+}
+
+/**
+ * Returns why `region` is not a valid region other than the primary one, or undefined.
+ * @param primaryHas what the primary region holds, for the message ("the endpoint is created")
+ */
+export function otherRegionError(region: unknown, primaryRegion: string | undefined, prop: string, primaryHas: string): string | undefined {
   if (typeof region !== 'string' || region.length > REGION_MAX_LENGTH || !REGION_PATTERN.test(region)) {
     return `\`${prop}\` must be an AWS region name such as 'us-west-2', got: ${show(region)}`;
   }
   if (primaryRegion !== undefined && region === primaryRegion) {
-    return `\`${prop}\` must differ from the primary region (the stack's region, where the endpoint is created), got: ${show(region)}`;
+    return `\`${prop}\` must differ from the primary region (the stack's region, where ${primaryHas}), got: ${show(region)}`;
   }
   return undefined;
 }
