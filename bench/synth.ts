@@ -3,7 +3,9 @@
  * `AWS::SES::MultiRegionEndpoint` resources, and with the hand-rolled alternative (native
  * resource + an AwsCustomResource that reads the EndpointId with GetMultiRegionEndpoint), and
  * with the floor of any construct built on aws-cdk-lib's Provider framework (a bare Provider
- * with an isComplete waiter and one inline handler, and a plain CustomResource per endpoint).
+ * with an isComplete waiter and one inline handler, and a plain CustomResource per endpoint),
+ * and with the floor of a provider that leaves the Provider framework out (L1 resources only:
+ * the handler asset, a role, a log group and one Lambda function that CloudFormation invokes).
  *
  * Every measurement runs in a fresh Node process (this file, run as a script). All variants
  * require the same modules first; the timed part is constructing the stack and
@@ -18,13 +20,17 @@ import * as os from 'os';
 import * as path from 'path';
 import { median, msSince } from './stats';
 
-export type SynthVariant = 'ours' | 'native' | 'handRolled' | 'providerFloor' | 'empty';
+/** The handler bundle the library ships (written by the bench task's bundle step), staged by the L1 floor. */
+const HANDLER_BUNDLE_DIR = path.join(__dirname, '..', 'assets', 'lambda', 'multi-region-endpoint', 'index');
+
+export type SynthVariant = 'ours' | 'native' | 'handRolled' | 'providerFloor' | 'l1Floor' | 'empty';
 
 export const VARIANT_LABELS: Record<SynthVariant, string> = {
   ours: 'MultiRegionEndpoint (this library)',
   native: 'native CfnMultiRegionEndpoint',
   handRolled: 'native + AwsCustomResource lookup',
   providerFloor: 'floor: bare Provider framework + CustomResource',
+  l1Floor: 'floor without the Provider framework: L1 Lambda + custom resource',
   empty: 'empty stack',
 };
 
@@ -45,7 +51,7 @@ export interface SynthMeasurement {
 export interface SynthOptions {
   readonly root: string;
   readonly sizes: readonly number[];
-  /** Default: ours, native, hand-rolled and the Provider framework floor. */
+  /** Default: every variant but the empty stack. */
   readonly variants?: ReadonlyArray<Exclude<SynthVariant, 'empty'>>;
   /** Also synthesize an empty stack, which each variant's fixed cost is measured against. Default true. */
   readonly withEmptyStack?: boolean;
@@ -64,7 +70,7 @@ export interface SynthOptions {
 export function runSynthBench(options: SynthOptions): SynthMeasurement[] {
   const cases: Array<[SynthVariant, number]> = options.withEmptyStack === false ? [] : [['empty', 0]];
   for (const n of options.sizes) {
-    for (const variant of options.variants ?? ['ours', 'native', 'handRolled', 'providerFloor'] as const) cases.push([variant, n]);
+    for (const variant of options.variants ?? ['ours', 'native', 'handRolled', 'providerFloor', 'l1Floor'] as const) cases.push([variant, n]);
   }
   const validation = options.env.CDK_VALIDATION === 'false' ? 'template validation off' : 'template validation on';
   const measurements: SynthMeasurement[] = [];
@@ -95,6 +101,8 @@ function synthHere(variant: SynthVariant, endpoints: number, warmSynths: number)
   const ses: typeof import('aws-cdk-lib/aws-ses') = require('aws-cdk-lib/aws-ses');
   const cr: typeof import('aws-cdk-lib/custom-resources') = require('aws-cdk-lib/custom-resources');
   const lambda: typeof import('aws-cdk-lib/aws-lambda') = require('aws-cdk-lib/aws-lambda');
+  const iam: typeof import('aws-cdk-lib/aws-iam') = require('aws-cdk-lib/aws-iam');
+  const logs: typeof import('aws-cdk-lib/aws-logs') = require('aws-cdk-lib/aws-logs');
   const lib: typeof import('../lib') = require('../lib');
   /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -116,10 +124,54 @@ function synthHere(variant: SynthVariant, endpoints: number, warmSynths: number)
         });
         floorToken = new cr.Provider(stack, 'Provider', { onEventHandler: handler, isCompleteHandler: handler, totalTimeout: cdk.Duration.hours(1) }).serviceToken;
       }
+      if (variant === 'l1Floor' && endpoints > 0) {
+        // The least a provider without the Provider framework pays: the same handler bundle
+        // staged as an asset, a role with an inline policy, a log group and one function that
+        // CloudFormation invokes directly. Its handler would have to answer CloudFormation's
+        // ResponseURL itself and re-invoke itself for waits beyond Lambda's 15 minutes.
+        const staging = new cdk.AssetStaging(stack, 'HandlerCode', { sourcePath: HANDLER_BUNDLE_DIR });
+        const code = stack.synthesizer.addFileAsset({
+          fileName: staging.relativeStagedPath(stack),
+          packaging: cdk.FileAssetPackaging.ZIP_DIRECTORY,
+          sourceHash: staging.assetHash,
+        });
+        const logGroup = new logs.CfnLogGroup(stack, 'Logs', { retentionInDays: 90 });
+        const role = new iam.CfnRole(stack, 'HandlerRole', {
+          assumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } }] },
+          policies: [{
+            policyName: 'Handler',
+            policyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logGroup.attrArn },
+                { Effect: 'Allow', Action: ['ses:GetMultiRegionEndpoint', 'ses:DeleteMultiRegionEndpoint'], Resource: stack.formatArn({ service: 'ses', resource: 'multi-region-endpoint', resourceName: '*' }) },
+                { Effect: 'Allow', Action: ['ses:CreateMultiRegionEndpoint', 'ses:TagResource', 'ses:UntagResource', 'ses:ListTagsForResource'], Resource: '*' },
+              ],
+            },
+          }],
+        });
+        const handler = new lambda.CfnFunction(stack, 'Handler', {
+          code: { s3Bucket: code.bucketName, s3Key: code.objectKey },
+          handler: 'index.handler',
+          runtime: 'nodejs24.x',
+          architectures: ['arm64'],
+          timeout: 900,
+          role: role.attrArn,
+          loggingConfig: { logGroup: logGroup.ref },
+        });
+        floorToken = handler.attrArn;
+      }
       for (let i = 1; i <= endpoints; i++) {
         const endpointName = `bench-endpoint-${i}`;
         if (variant === 'ours') {
           new lib.MultiRegionEndpoint(stack, `Endpoint${i}`, { endpointName, secondaryRegion: 'us-west-2' });
+          continue;
+        }
+        if (variant === 'l1Floor') {
+          new cdk.CfnResource(stack, `Endpoint${i}`, {
+            type: lib.MultiRegionEndpoint.RESOURCE_TYPE,
+            properties: { ServiceToken: floorToken!, EndpointName: endpointName, Details: { RouteDetails: [{ Region: 'us-west-2' }] } },
+          });
           continue;
         }
         if (variant === 'providerFloor') {
