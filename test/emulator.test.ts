@@ -56,6 +56,9 @@ function client(region = 'us-east-1', maxAttempts = 1): SESv2Client {
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
+/** Recorded calls without who made them and when (checked on their own in the quota tests). */
+const recorded = () => emulator.calls.map(({ caller, at, ...call }) => call);
+
 function createInput(name: string, secondary = 'us-west-2', extra: Partial<CreateMultiRegionEndpointCommandInput> = {}): CreateMultiRegionEndpointCommandInput {
   return { EndpointName: name, Details: { RoutesDetails: [{ Region: secondary }] }, ...extra };
 }
@@ -468,7 +471,7 @@ describe('test controls', () => {
     await ses.send(new TagResourceCommand({ ResourceArn: arn('rec', 'eu-west-1'), Tags: [{ Key: 'a', Value: 'b' }] }));
     await ses.send(new ListMultiRegionEndpointsCommand({}));
     await ses.send(new DeleteMultiRegionEndpointCommand({ EndpointName: 'rec' }));
-    expect(emulator.calls).toEqual([
+    expect(recorded()).toEqual([
       { operation: 'CreateMultiRegionEndpoint', region: 'eu-west-1', endpointName: 'rec', httpStatus: 200 },
       { operation: 'GetMultiRegionEndpoint', region: 'eu-west-1', endpointName: 'rec', httpStatus: 200 },
       { operation: 'GetMultiRegionEndpoint', region: 'eu-west-1', endpointName: 'nope', httpStatus: 404, errorType: 'NotFoundException' },
@@ -593,7 +596,7 @@ describe('fault injection', () => {
     expect(JSON.stringify(emulator.endpoints())).toBe(before);
     expect(emulator.calls).toHaveLength(8);
     expect(emulator.calls.every(c => c.httpStatus === 429 && c.errorType === 'TooManyRequestsException')).toBe(true);
-    expect(emulator.calls[0]).toEqual({ operation: 'CreateMultiRegionEndpoint', region: 'us-east-1', endpointName: 'new', httpStatus: 429, errorType: 'TooManyRequestsException' });
+    expect(recorded()[0]).toEqual({ operation: 'CreateMultiRegionEndpoint', region: 'us-east-1', endpointName: 'new', httpStatus: 429, errorType: 'TooManyRequestsException' });
     expect(emulator.faultCounts()).toEqual({ TooManyRequestsException: 8, InternalFailure: 0, DroppedConnection: 0 });
 
     const raw = await rawRequest('GET', '/v2/email/multi-region-endpoints', SIGNED);
@@ -724,7 +727,7 @@ describe('fault injection', () => {
     // from another realm, so the SDK wraps it: 'AWS SDK error wrapper for TimeoutError: socket hang up'.
     expect(`${err.code} ${err.message}`).toMatch(/ECONNRESET|socket hang up/);
     expect(emulator.endpoints()).toEqual([]);
-    expect(emulator.calls).toEqual([
+    expect(recorded()).toEqual([
       { operation: 'CreateMultiRegionEndpoint', region: 'us-east-1', endpointName: 'x', httpStatus: 0, errorType: 'DroppedConnection' },
     ]);
     // The SDK retries a reset connection; every attempt is dropped, and still nothing exists.
@@ -746,6 +749,82 @@ describe('fault injection', () => {
     expect(() => (emulator.options = { serverErrorRate: -0.1 })).toThrow(/serverErrorRate/);
     expect(() => (emulator.options = { throttleRate: 0.6, dropConnectionRate: 0.6 })).toThrow(/must not exceed 1/);
     expect(() => emulator.reseed(NaN)).toThrow(/seed/);
+  });
+});
+
+describe('the control-plane quota', () => {
+  /** A client that signs as `caller` (its access key id), one attempt, so throttling surfaces. */
+  function callerClient(caller: string, region = 'us-east-1'): SESv2Client {
+    const c = new SESv2Client({ endpoint: emulator.url, region, credentials: { accessKeyId: caller, secretAccessKey: 'y' }, maxAttempts: 1 });
+    clients.push(c);
+    return c;
+  }
+  const outcome = (p: Promise<unknown>) => p.then(() => 'ok', (e: Error) => e.name);
+
+  test('off by default: 30 calls at once all succeed', async () => {
+    const ses = client();
+    const results = await Promise.all(Array.from({ length: 30 }, () => outcome(ses.send(new ListMultiRegionEndpointsCommand({})))));
+    expect(results.every(r => r === 'ok')).toBe(true);
+  });
+
+  test('a burst beyond the bucket answers TooManyRequestsException 429 "Rate exceeded", and changes nothing', async () => {
+    emulator.options = { quota: { ratePerSecond: 1, burst: 2 } };
+    const ses = client();
+    const results: string[] = [];
+    for (const name of ['q1', 'q2', 'q3', 'q4']) results.push(await outcome(ses.send(new CreateMultiRegionEndpointCommand(createInput(name)))));
+    expect(results).toEqual(['ok', 'ok', 'TooManyRequestsException', 'TooManyRequestsException']);
+    expect(emulator.endpoints().map(e => e.endpointName).sort()).toEqual(['q1', 'q2']);
+    const throttled = emulator.calls.filter(c => c.httpStatus === 429);
+    expect(throttled).toHaveLength(2);
+    await expectError(ses.send(new GetMultiRegionEndpointCommand({ EndpointName: 'q1' })), 'TooManyRequestsException', 429);
+  });
+
+  test('the bucket refills at ratePerSecond and holds at most burst tokens', async () => {
+    emulator.options = { quota: { ratePerSecond: 20, burst: 2 } };
+    const ses = client();
+    const list = () => outcome(ses.send(new ListMultiRegionEndpointsCommand({})));
+    expect([await list(), await list(), await list()]).toEqual(['ok', 'ok', 'TooManyRequestsException']);
+    await sleep(70); // one token per 50 ms
+    expect(await list()).toBe('ok');
+    await sleep(500); // ten tokens' worth, but the bucket holds two
+    expect([await list(), await list(), await list()]).toEqual(['ok', 'ok', 'TooManyRequestsException']);
+  });
+
+  test('one bucket per region, shared by every caller in it; callerStats reports each caller', async () => {
+    emulator.options = { quota: { ratePerSecond: 1, burst: 2 } };
+    const stack = callerClient('AKIDSTACK');
+    const bystander = callerClient('AKIDBYSTANDER');
+    const elsewhere = callerClient('AKIDSTACK', 'eu-west-1');
+    expect(await outcome(stack.send(new ListMultiRegionEndpointsCommand({})))).toBe('ok');
+    expect(await outcome(stack.send(new ListMultiRegionEndpointsCommand({})))).toBe('ok');
+    // The stack used the region's burst: the bystander is throttled there, not in another region.
+    expect(await outcome(bystander.send(new ListMultiRegionEndpointsCommand({})))).toBe('TooManyRequestsException');
+    expect(await outcome(elsewhere.send(new ListMultiRegionEndpointsCommand({})))).toBe('ok');
+    expect(emulator.callerStats()).toEqual([
+      { caller: 'AKIDBYSTANDER', region: 'us-east-1', calls: 1, throttled: 1 },
+      { caller: 'AKIDSTACK', region: 'eu-west-1', calls: 1, throttled: 0 },
+      { caller: 'AKIDSTACK', region: 'us-east-1', calls: 2, throttled: 0 },
+    ]);
+    expect(emulator.callerStats(Date.now() + 1)).toEqual([]);
+    expect(emulator.calls.every(c => typeof c.at === 'number')).toBe(true);
+  });
+
+  test('clientEnv(region, caller) signs as that caller', async () => {
+    const env = emulator.clientEnv('us-east-1', 'AKIDDEPLOY');
+    expect(env.AWS_ACCESS_KEY_ID).toBe('AKIDDEPLOY');
+    await callerClient(env.AWS_ACCESS_KEY_ID).send(new ListMultiRegionEndpointsCommand({}));
+    expect(emulator.calls[0].caller).toBe('AKIDDEPLOY');
+  });
+
+  test('reset refills the buckets; the quota is validated', async () => {
+    emulator.options = { quota: { ratePerSecond: 1, burst: 1 } };
+    const ses = client();
+    expect(await outcome(ses.send(new ListMultiRegionEndpointsCommand({})))).toBe('ok');
+    expect(await outcome(ses.send(new ListMultiRegionEndpointsCommand({})))).toBe('TooManyRequestsException');
+    emulator.reset();
+    expect(await outcome(ses.send(new ListMultiRegionEndpointsCommand({})))).toBe('ok');
+    expect(() => { emulator.options = { quota: { ratePerSecond: 0, burst: 2 } }; }).toThrow(/ratePerSecond/);
+    expect(() => { emulator.options = { quota: { ratePerSecond: 1, burst: 0.5 } }; }).toThrow(/burst/);
   });
 });
 
@@ -1001,7 +1080,7 @@ describe('email identities (DEED)', () => {
     await expectError(get('b.com'), 'TooManyRequestsException', 429);
     await get('b.com');
     await client().send(new ListTagsForResourceCommand({ ResourceArn: identityArn('a.com') }));
-    expect(emulator.calls).toEqual([
+    expect(recorded()).toEqual([
       { operation: 'GetEmailIdentity', region: 'us-east-1', identityName: 'a.com', httpStatus: 200 },
       { operation: 'GetEmailIdentity', region: 'us-east-1', identityName: 'b.com', httpStatus: 429, errorType: 'TooManyRequestsException' },
       { operation: 'GetEmailIdentity', region: 'us-east-1', identityName: 'b.com', httpStatus: 200 },

@@ -18,6 +18,13 @@
  * after its creation, once its parent is verified. There is no DNS here: identities created
  * through the API without DEED stay PENDING unless `identityVerificationDelayMs` is set.
  *
+ * The control-plane quota (`quota`): SES throttles every API action except the sending ones at one
+ * request per second per account and region, not adjustable. With `quota` set, a token bucket per
+ * region (the emulator is one account) answers TooManyRequestsException 429 once it is empty, as
+ * SES does, whoever the caller is. Callers are told apart by their SigV4 access key id
+ * (`clientEnv(region, caller)`), and `callerStats()` reports each one's calls and throttled calls,
+ * so a test can run a bystander that manages SES in the same region during a deploy.
+ *
  * Fault injection (`throttleRate`, `serverErrorRate`, `dropConnectionRate`) draws from a seeded
  * PRNG, so a run is reproducible: the k-th faultable request always gets the k-th draw. With
  * concurrent clients, which request is k-th depends on arrival order (the sequence of draws
@@ -110,6 +117,12 @@ export interface SesEmulatorOptions {
   /** for this many ms after DeleteEmailIdentity, the identity is still seen (Get, ListTags, AlreadyExists on Create). Default 0. */
   identityDeletionDelayMs?: number;
 
+  /**
+   * SES's control-plane quota: a token bucket per region over every request the emulator serves
+   * (all of them are control-plane actions; sending is not emulated). Off unless set.
+   */
+  quota?: QuotaOptions;
+
   // ---- fault injection (all off by default) ----
   //
   // One draw u in [0, 1) per faultable request (routable and signed) decides its fault:
@@ -142,8 +155,30 @@ export interface SesEmulatorOptions {
   seed?: number;
 }
 
+/** A token bucket: SES's is 1 request per second, and the burst it allows is not documented. */
+export interface QuotaOptions {
+  /** Tokens added per second (SES: 1). */
+  ratePerSecond: number;
+  /** The bucket's size, and what it holds at the start (at least 1). */
+  burst: number;
+}
+
+/** One caller's requests in one region, from `callerStats()`. */
+export interface CallerStats {
+  readonly caller: string;
+  readonly region: string;
+  /** Requests answered (or dropped), throttled ones included. */
+  readonly calls: number;
+  /** Requests answered TooManyRequestsException, by the quota, `throttleRate` or `failNext`. */
+  readonly throttled: number;
+}
+
 export interface RecordedCall {
   operation: string;
+  /** the SigV4 access key id of the request ('' when not signed): who called */
+  caller?: string;
+  /** epoch ms when the request arrived */
+  at?: number;
   /** the region of the SigV4 credential scope ('' when the request was not signed) */
   region: string;
   endpointName?: string;
@@ -201,6 +236,8 @@ const SERVER_ERROR_TYPE = 'InternalFailure';
 /** The `errorType` recorded for `dropConnectionRate` faults (never sent: there is no response). */
 const DROPPED_CONNECTION = 'DroppedConnection';
 const THROTTLE_TYPE = 'TooManyRequestsException';
+/** What SES answers when its API quota is exceeded. */
+const QUOTA_MESSAGE = 'Rate exceeded';
 const DEFAULT_SEED = 1;
 
 const NAME_PATTERN = /^[\w\-_]+$/;
@@ -318,6 +355,8 @@ export class SesEmulator {
   private readonly identityLifecycles = new WeakMap<EmulatedIdentity, IdentityLifecycle>();
   private readonly usedIds = new Set<string>();
   private injections: Injection[] = [];
+  /** region -> the quota's token bucket */
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private currentOptions: SesEmulatorOptions = {};
   /** the fault PRNG */
   private random: () => number = seededRandom(DEFAULT_SEED);
@@ -448,12 +487,15 @@ export class SesEmulator {
     });
   }
 
-  /** Env vars that point the real SDK client (and the bundled Lambda handler) at the emulator. */
-  clientEnv(region?: string): Record<string, string> {
+  /**
+   * Env vars that point the real SDK client (and the bundled Lambda handler) at the emulator.
+   * @param caller the access key id the client signs with: `callerStats()` reports by it
+   */
+  clientEnv(region?: string, caller = 'AKIDEMULATOR'): Record<string, string> {
     return {
       AWS_ENDPOINT_URL_SESV2: this.url,
       AWS_REGION: region ?? 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'AKIDEMULATOR',
+      AWS_ACCESS_KEY_ID: caller,
       AWS_SECRET_ACCESS_KEY: 'secret',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
@@ -478,8 +520,27 @@ export class SesEmulator {
     return counts;
   }
 
-  /** Clears endpoints, identities, recorded calls and injected errors, and restarts the fault PRNG from `options.seed` (options are kept). */
+  /**
+   * Calls and throttled calls per caller (SigV4 access key id) and region, from `calls`,
+   * optionally only those that arrived at or after `since` (epoch ms). Sorted by caller, then region.
+   */
+  callerStats(since = 0): CallerStats[] {
+    const stats = new Map<string, { caller: string; region: string; calls: number; throttled: number }>();
+    for (const call of this.calls) {
+      if ((call.at ?? 0) < since) continue;
+      const caller = call.caller ?? '';
+      const key = `${caller}\n${call.region}`;
+      const entry = stats.get(key) ?? { caller, region: call.region, calls: 0, throttled: 0 };
+      entry.calls += 1;
+      if (call.errorType === THROTTLE_TYPE) entry.throttled += 1;
+      stats.set(key, entry);
+    }
+    return [...stats.values()].sort((a, b) => compare(a.caller, b.caller) || compare(a.region, b.region));
+  }
+
+  /** Clears endpoints, identities, recorded calls, injected errors and the quota's buckets, and restarts the fault PRNG from `options.seed` (options are kept). */
   reset(): void {
+    this.buckets.clear();
     this.state.clear();
     this.identityState.clear();
     this.calls.length = 0;
@@ -502,7 +563,13 @@ export class SesEmulator {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const region = signingRegion(req.headers.authorization);
     const route = this.routes.find(r => r.method === req.method && r.path.test(url.pathname));
-    const call: RecordedCall = { operation: route?.operation ?? 'Unknown', region, httpStatus: 0 };
+    const call: RecordedCall = {
+      operation: route?.operation ?? 'Unknown',
+      region,
+      caller: signingAccessKey(req.headers.authorization),
+      at: Date.now(),
+      httpStatus: 0,
+    };
     try {
       if (!route) {
         throw new ApiError('UnknownOperationException', `No operation for ${req.method} ${url.pathname}`);
@@ -518,8 +585,10 @@ export class SesEmulator {
       } catch (err) {
         invalid = err;
       }
-      // Faults come before validation and the operation (as a real throttle does), so a faulted
-      // request never changes state. A request without a SigV4 scope is never faulted.
+      // The quota, then faults, come before validation and the operation (as a real throttle
+      // does), so a throttled or faulted request never changes state. A request without a
+      // SigV4 scope is neither counted against the quota nor faulted.
+      if (region && !this.takeToken(region, call.at!)) throw new ApiError(THROTTLE_TYPE, QUOTA_MESSAGE);
       const fault = region ? this.drawFault(route.operation) : undefined;
       if (fault === 'drop') {
         // No response at all: the client sees the connection reset. httpStatus stays 0.
@@ -557,6 +626,19 @@ export class SesEmulator {
     if (errorType) headers['x-amzn-errortype'] = errorType;
     res.writeHead(status, headers);
     res.end(payload);
+  }
+
+  /** Takes one token of the region's quota bucket; false when it is empty (or true when there is no quota). */
+  private takeToken(region: string, now: number): boolean {
+    const quota = this.options.quota;
+    if (quota === undefined) return true;
+    const bucket = this.buckets.get(region) ?? { tokens: quota.burst, at: now };
+    bucket.tokens = Math.min(quota.burst, bucket.tokens + ((now - bucket.at) / 1000) * quota.ratePerSecond);
+    bucket.at = now;
+    this.buckets.set(region, bucket);
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
   }
 
   /** The fault (if any) of one faultable request: one PRNG draw when any rate is set. */
@@ -964,6 +1046,15 @@ function validateOptions(o: SesEmulatorOptions): void {
   if (sum > 1 + 1e-9) {
     throw new Error(`throttleRate + serverErrorRate + dropConnectionRate must not exceed 1, got ${sum}`);
   }
+  if (o.quota !== undefined) {
+    const { ratePerSecond, burst } = o.quota;
+    if (!(typeof ratePerSecond === 'number' && ratePerSecond > 0 && Number.isFinite(ratePerSecond))) {
+      throw new Error(`quota.ratePerSecond must be a positive number, got ${ratePerSecond}`);
+    }
+    if (!(typeof burst === 'number' && burst >= 1 && Number.isFinite(burst))) {
+      throw new Error(`quota.burst must be a number of at least 1, got ${burst}`);
+    }
+  }
   if (o.seed !== undefined && !Number.isFinite(o.seed)) {
     throw new Error(`seed must be a number, got ${o.seed}`);
   }
@@ -1063,6 +1154,11 @@ function validateIdentityName(name: unknown): string {
     throw new ApiError('BadRequestException', `Invalid EmailIdentity: ${JSON.stringify(name)} (a domain or an email address)`);
   }
   return name;
+}
+
+/** The access key id of the SigV4 credential scope ('' when the request was not signed). */
+function signingAccessKey(authorization: string | undefined): string {
+  return /Credential=([^/,\s]+)\//.exec(authorization ?? '')?.[1] ?? '';
 }
 
 /** The region of the SigV4 credential scope: Credential=AKID/20261125/us-east-1/ses/aws4_request */
