@@ -110,7 +110,7 @@ for (const pattern of ['/lambda/', '/example/', '/cdk.json', '/cdk.out/', '/lib/
   project.addPackageIgnore(pattern);
 }
 
-// How both handlers are bundled (issue #6: the handler's cold start). The client is built at
+// How the handler is bundled (issue #6: the handler's cold start). The client is built at
 // import, so the bundle's size and what runs at load are the Lambda's INIT cost.
 // - mainFields: bundle the SDK from its ES module builds, so esbuild drops what the handler
 //   never uses (the CommonJS builds are one file per package, kept whole).
@@ -140,8 +140,9 @@ const HANDLER_BUNDLE_OPTIONS: javascript.AddBundleOptions = {
   sourcemap: false,
 };
 
-// The custom-resource handler: bundled at pre-compile into assets/, shipped in the package.
-project.bundler.addBundle('lambda/multi-region-endpoint/index.ts', HANDLER_BUNDLE_OPTIONS);
+// The custom-resource handler of the stack's one provider (endpoints, lookups and DEED replicas,
+// issue #11): bundled at pre-compile into assets/, shipped in the package.
+project.bundler.addBundle('lambda/provider/index.ts', HANDLER_BUNDLE_OPTIONS);
 
 // Tests drive the bundled handler, so bundle before jest; lint lambda/ and the example too.
 const bundleTask = project.tasks.tryFind('bundle');
@@ -167,9 +168,6 @@ for (const dir of ['lambda', 'example', 'bench']) {
 // This machine (and CI) run Node 20, past its end of life: silence the banners, not errors.
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 project.tasks.addEnvironment('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
-
-// The DEED replica-identity handler: its own bundle, provider and least-privilege role.
-project.bundler.addBundle('lambda/replica-email-identity/index.ts', HANDLER_BUNDLE_OPTIONS);
 
 // Benchmarks (not part of npm test): print a table and write docs/BENCHMARKS.md.
 const benchTask = project.addTask('bench', {
@@ -201,7 +199,7 @@ const integRunner = [
   '--app "node -r ts-node/register/transpile-only {filePath}"',
 ].join(' ');
 const integEnv = { CDK_DISABLE_CLI_TELEMETRY: 'true' };
-const integBundle = project.tasks.tryFind('bundle:lambda/multi-region-endpoint/index');
+const integBundle = project.tasks.tryFind('bundle:lambda/provider/index');
 const integTask = project.addTask('integ', {
   description: 'Verify the integ-runner snapshot of test/integ.*.ts offline (no deploy, no AWS credentials)',
   env: integEnv,

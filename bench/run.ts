@@ -3,7 +3,7 @@
  *
  *   npx projen bench
  * or
- *   npx projen bundle:lambda/multi-region-endpoint/index
+ *   npx projen bundle:lambda/provider/index
  *   npx ts-node --transpile-only --project test/tsconfig.json bench/run.ts [--quick]
  *
  * `--quick` runs fewer iterations and writes nothing (to try changes to the benchmark).
@@ -26,9 +26,9 @@ import { runSynthBench } from './synth';
 
 const ROOT = path.resolve(__dirname, '..');
 const DOC = path.join(ROOT, 'docs', 'BENCHMARKS.md');
-const BUNDLE = path.join(ROOT, 'assets', 'lambda', 'multi-region-endpoint', 'index', 'index.js');
+const BUNDLE = path.join(ROOT, 'assets', 'lambda', 'provider', 'index', 'index.js');
 const PEER_BUNDLE = path.join(ROOT, 'node_modules', 'aws-cdk-lib', 'custom-resource-handlers', 'dist', 'custom-resources', 'aws-custom-resource-handler', 'index.js');
-const BUNDLE_TASK = 'bundle:lambda/multi-region-endpoint/index';
+const BUNDLE_TASK = 'bundle:lambda/provider/index';
 /** How to reproduce the figures: the projen task, and what it runs. */
 const COMMAND = [
   'npx projen bench',

@@ -21,7 +21,7 @@ import * as path from 'path';
 import { median, msSince } from './stats';
 
 /** The handler bundle the library ships (written by the bench task's bundle step), staged by the L1 floor. */
-const HANDLER_BUNDLE_DIR = path.join(__dirname, '..', 'assets', 'lambda', 'multi-region-endpoint', 'index');
+const HANDLER_BUNDLE_DIR = path.join(__dirname, '..', 'assets', 'lambda', 'provider', 'index');
 
 export type SynthVariant = 'ours' | 'native' | 'handRolled' | 'providerFloor' | 'l1Floor' | 'empty';
 

@@ -15,7 +15,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
-import { MultiRegionEndpointProvider } from './private/provider';
+import { SesProvider } from './private/provider';
 import {
   DEFAULT_TIMEOUT_SECONDS,
   ENDPOINT_RESOURCE_TYPE,
@@ -312,12 +312,15 @@ export class MultiRegionEndpoint extends MultiRegionEndpointBase implements ITag
 
       constructor() {
         super(scope, id);
+        const provider = SesProvider.getOrCreate(this);
+        provider.grantEndpointLookup();
         const lookup = new CustomResource(this, 'Lookup', {
-          serviceToken: MultiRegionEndpointProvider.getOrCreate(this).serviceToken,
+          serviceToken: provider.serviceToken,
           resourceType: MultiRegionEndpoint.LOOKUP_RESOURCE_TYPE,
           properties: { EndpointName: endpointName },
         });
-        lookup.node.addDependency(MultiRegionEndpointProvider.getOrCreate(this).role);
+        provider.schedule(lookup);
+        lookup.node.addDependency(provider.role);
         this.endpointName = endpointName;
         this.endpointId = lookup.getAttString('EndpointId');
         this.endpointArn = lookup.getAttString('Arn');
@@ -356,7 +359,8 @@ export class MultiRegionEndpoint extends MultiRegionEndpointBase implements ITag
   constructor(scope: Construct, id: string, props: MultiRegionEndpointProps) {
     super(scope, id, { physicalName: props.endpointName });
     const stack = Stack.of(this);
-    const provider = MultiRegionEndpointProvider.getOrCreate(this);
+    const provider = SesProvider.getOrCreate(this);
+    provider.grantEndpointManagement();
 
     this.primaryRegion = stack.region;
     this.secondaryRegion = props.secondaryRegion;
@@ -385,6 +389,7 @@ export class MultiRegionEndpoint extends MultiRegionEndpointBase implements ITag
       },
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
     });
+    provider.schedule(resource);
     // The handler's permissions must outlive the endpoint when the stack is deleted.
     resource.node.addDependency(provider.role);
 
@@ -431,7 +436,7 @@ function validateSecondaryRegion(region: string, stackRegion: string, prop = 'se
   if (error) throw new Error(error);
 }
 
-function validateUniqueName(provider: MultiRegionEndpointProvider, name: string, path: string): void {
+function validateUniqueName(provider: SesProvider, name: string, path: string): void {
   if (Token.isUnresolved(name)) return;
   const other = provider.explicitNames.get(name);
   if (other !== undefined) {

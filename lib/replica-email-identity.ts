@@ -2,7 +2,7 @@ import { CfnElement, CustomResource, Duration, Names, RemovalPolicy, Resource, S
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
-import { ReplicaEmailIdentityProvider } from './private/replica-provider';
+import { SesProvider } from './private/provider';
 import {
   domainNameError,
   primaryRegionError,
@@ -138,7 +138,7 @@ export class ReplicaEmailIdentity extends Resource {
   constructor(scope: Construct, id: string, props: ReplicaEmailIdentityProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const provider = ReplicaEmailIdentityProvider.getOrCreate(this);
+    const provider = SesProvider.getOrCreate(this);
     const name = props.parentIdentityName;
     const region = props.replicaRegion;
 
@@ -202,6 +202,7 @@ export class ReplicaEmailIdentity extends Resource {
     });
     // The handler's permissions must outlive the replica when it is deleted.
     resource.node.addDependency(policy);
+    provider.schedule(resource);
 
     for (const element of [resource.node.defaultChild, policy.node.defaultChild] as CfnElement[]) {
       element.overrideLogicalId(`${stack.getLogicalId(element)}${suffix}`);
@@ -235,7 +236,7 @@ function validatePrimaryRegion(stackRegion: string): void {
   if (error) throw new Error(error);
 }
 
-function validateUniqueReplica(provider: ReplicaEmailIdentityProvider, name: string, region: string, path: string): void {
+function validateUniqueReplica(provider: SesProvider, name: string, region: string, path: string): void {
   if (Token.isUnresolved(name) || Token.isUnresolved(region)) return;
   const key = replicaPhysicalId(region, name);
   const other = provider.replicas.get(key);

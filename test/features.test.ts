@@ -174,7 +174,7 @@ describe('fromEndpointName through CloudFormation', () => {
   });
   afterEach(() => jest.restoreAllMocks());
 
-  const lambdaEnv = () => ({ ...emulator.clientEnv('us-east-1'), POLL_INTERVAL_MS: '25' });
+  const lambdaEnv = () => ({ ...emulator.clientEnv('us-east-1'), SES_CALL_PERIOD_MS: '25' });
 
   function lookupStack(name: string) {
     const app = new App();

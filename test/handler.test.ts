@@ -229,10 +229,21 @@ describe('Update', () => {
   test('a tags-only change is applied in place and keeps the physical id', async () => {
     ses.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: 'team', Value: 'mail' }, { Key: 'old', Value: '1' }, { Key: 'aws:cloudformation:x', Value: 'y' }, { Key: OWNER_TAG_KEY, Value: OWNER }] });
     const result = await onEvent(update({ Tags: [{ Key: 'team', Value: 'email' }, { Key: 'new', Value: '2' }] }), ctx);
-    expect(result).toEqual({ PhysicalResourceId: 'orders-mail', WaitDeadline: T0 + 60_000 });
+    // The endpoint is READY: onEvent returns its attributes, and isComplete asks SES nothing.
+    const data = { EndpointId: 'abcdef12.g3h', EndpointName: 'orders-mail', Arn: ARN, Status: 'READY', PrimaryRegion: 'us-east-1', SecondaryRegion: 'us-west-2' };
+    expect(result).toEqual({ PhysicalResourceId: 'orders-mail', WaitDeadline: T0 + 60_000, Settled: true, Data: data });
+    const calls = ses.calls().length;
+    expect(await isComplete({ ...update({}), ...result }, ctx)).toEqual({ IsComplete: true });
+    expect(ses.calls()).toHaveLength(calls);
     expect(ses.commandCalls(UntagResourceCommand)[0].args[0].input).toEqual({ ResourceArn: ARN, TagKeys: ['old'] });
     expect(ses.commandCalls(TagResourceCommand)[0].args[0].input).toEqual({ ResourceArn: ARN, Tags: [{ Key: 'team', Value: 'email' }, { Key: 'new', Value: '2' }] });
     expect(ses.commandCalls(CreateMultiRegionEndpointCommand)).toHaveLength(0);
+  });
+
+  test('an endpoint that is not READY yet is left to isComplete', async () => {
+    ses.on(GetMultiRegionEndpointCommand).resolves(ready({ Status: 'CREATING' }));
+    ses.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: 'team', Value: 'mail' }, { Key: OWNER_TAG_KEY, Value: OWNER }] });
+    expect(await onEvent(update({}), ctx)).toEqual({ PhysicalResourceId: 'orders-mail', WaitDeadline: T0 + 60_000 });
   });
 
   test('an unchanged endpoint gets no write', async () => {

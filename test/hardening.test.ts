@@ -38,7 +38,7 @@ function synth(endpoints: Record<string, Partial<MultiRegionEndpointProps>>, twe
 }
 
 /** The emulator, and the handler's in-invocation polling at test speed (production: 1 s). */
-const lambdaEnv = () => ({ ...emulator.clientEnv(REGION), POLL_INTERVAL_MS: '25' });
+const lambdaEnv = () => ({ ...emulator.clientEnv(REGION), SES_CALL_PERIOD_MS: '25' });
 
 function driver(): CloudFormationDriver {
   return new CloudFormationDriver({ stackName: STACK, region: REGION, lambdaEnv: lambdaEnv() });

@@ -149,9 +149,11 @@ describe('one provider per stack', () => {
         Handler: `index.${handler}`,
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
-        Timeout: 300,
-        // isComplete polls SES every second for up to two minutes per invocation.
-        Environment: { Variables: { POLL_INTERVAL_MS: '1000', POLL_WINDOW_MS: '120000' } },
+        // onEvent may wait a whole round of the stack's turns, per call.
+        Timeout: 900,
+        // isComplete polls SES at the resource's turns for up to two minutes per invocation;
+        // the stack takes one turn every 2 s, and the slot list names this one resource.
+        Environment: { Variables: { POLL_WINDOW_MS: '120000', SES_CALL_PERIOD_MS: '2000', SES_CALL_SLOTS: Match.stringLikeRegexp('^6/[0-9a-f]{6}$') } },
         LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('ProviderLogs') } },
       });
     }
@@ -160,6 +162,32 @@ describe('one provider per stack', () => {
     const [machine] = Object.values<any>(template.findResources('AWS::StepFunctions::StateMachine'));
     expect(JSON.stringify(machine.Properties.DefinitionString)).toContain('\\"IntervalSeconds\\":1,\\"MaxAttempts\\":3600,');
   });
+});
+
+test('every resource of the library in the stack has its own slot in the one schedule; adding one changes only the slot list', () => {
+  const slotsOf = (stack: Stack) => {
+    const template = Template.fromStack(stack);
+    const fns = Object.values<any>(template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.onEvent' } }));
+    return { slots: fns[0].Properties.Environment.Variables.SES_CALL_SLOTS as string, template };
+  };
+  const build = (extra: boolean) => {
+    const stack = stackIn('us-east-1');
+    new MultiRegionEndpoint(stack, 'A', { secondaryRegion: 'us-west-2' });
+    new MultiRegionEndpoint(stack, 'B', { secondaryRegion: 'us-west-2' });
+    MultiRegionEndpoint.fromEndpointName(stack, 'Looked', 'existing');
+    if (extra) new MultiRegionEndpoint(stack, 'C', { secondaryRegion: 'us-west-2' });
+    return slotsOf(stack);
+  };
+  const three = build(false);
+  const four = build(true);
+  expect(three.slots).toMatch(/^6\/[0-9a-f]{18}$/);
+  expect(four.slots).toMatch(/^6\/[0-9a-f]{24}$/);
+  // The custom resources themselves do not change: no update of A, B or the lookup.
+  for (const type of ['Custom::SESMultiRegionEndpoint', 'Custom::SESMultiRegionEndpointLookup']) {
+    const before = three.template.findResources(type);
+    const after = four.template.findResources(type);
+    for (const [id, resource] of Object.entries(before)) expect(after[id]).toEqual(resource);
+  }
 });
 
 describe('IAM', () => {

@@ -22,7 +22,7 @@ import { MultiRegionEndpoint } from '../lib';
 
 const ACKNOWLEDGED_RULES = Validations.ACKNOWLEDGED_RULES_METADATA_KEY;
 /** The library's own stack-singleton providers: the only place acknowledgments may sit. */
-const PROVIDER_IDS = ['cdk-ses-multi-region-endpoint.Provider', 'cdk-ses-multi-region-endpoint.ReplicaProvider'];
+const PROVIDER_IDS = ['cdk-ses-multi-region-endpoint.Provider'];
 
 /** The example app's stack (example/app.ts), plus an imported endpoint looked up by name. */
 function exampleStack(props?: StackProps): { app: App; stack: Stack } {

@@ -18,7 +18,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { compiledCopy, HANDLER_ASSET, NODE_MODULES, REPLICA_HANDLER_ASSET, ROOT, run } from './support/checkout';
+import { compiledCopy, HANDLER_ASSET, NODE_MODULES, ROOT, run } from './support/checkout';
 
 const PACKAGE = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const installedVersion = (name: string): string =>
@@ -57,7 +57,7 @@ describe('the tarball', () => {
     expect(files).toEqual(expect.arrayContaining([
       'package.json', 'README.md', 'LICENSE', '.jsii',
       'out/index.js', 'out/index.d.ts', 'out/multi-region-endpoint.js', 'out/multi-region-endpoint.d.ts',
-      HANDLER_ASSET, REPLICA_HANDLER_ASSET,
+      HANDLER_ASSET,
     ]));
     // Every compiled module comes with its declarations.
     const js = files.filter((f) => f.startsWith('out/') && f.endsWith('.js'));
@@ -138,9 +138,9 @@ describe('installed into an empty project', () => {
     expect(endpointResource.Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'cost-center', Value: 'mail' }]));
 
     // The library's handler Lambdas (the Provider framework's own use other handler names):
-    // two per provider, each running a bundle exactly as it ships in the package.
+    // the stack's one provider has two, running the bundle exactly as it ships in the package.
     const handlers = resources.filter((r) => r.Type === 'AWS::Lambda::Function' && /^index\.(onEvent|isComplete)$/.test(r.Properties.Handler));
-    const shipped = new Map([HANDLER_ASSET, REPLICA_HANDLER_ASSET].map((asset) =>
+    const shipped = new Map([HANDLER_ASSET].map((asset) =>
       [sha256(fs.readFileSync(path.join(consumer, 'node_modules', PACKAGE.name, asset))), asset]));
     const assets = JSON.parse(fs.readFileSync(path.join(consumer, 'cdk.out', 'Consumer.assets.json'), 'utf8')).files;
     const runs = handlers.map((fn) => {
@@ -150,10 +150,7 @@ describe('installed into an empty project', () => {
       expect(fs.readdirSync(staged)).toEqual(['index.js']);
       return `${shipped.get(sha256(fs.readFileSync(path.join(staged, 'index.js'))))} ${fn.Properties.Handler}`;
     });
-    expect(runs.sort()).toEqual([
-      `${HANDLER_ASSET} index.isComplete`, `${HANDLER_ASSET} index.onEvent`,
-      `${REPLICA_HANDLER_ASSET} index.isComplete`, `${REPLICA_HANDLER_ASSET} index.onEvent`,
-    ]);
+    expect(runs.sort()).toEqual([`${HANDLER_ASSET} index.isComplete`, `${HANDLER_ASSET} index.onEvent`]);
   });
 
   /**

@@ -7,7 +7,7 @@ import { MultiRegionEndpoint } from '../lib/multi-region-endpoint';
 import { ReplicaEmailIdentity, ReplicaEmailIdentityProps } from '../lib/replica-email-identity';
 
 const RESOURCE_TYPE = 'Custom::SESReplicaEmailIdentity';
-const BUNDLE = path.join(__dirname, '..', 'assets', 'lambda', 'replica-email-identity', 'index', 'index.js');
+const BUNDLE = path.join(__dirname, '..', 'assets', 'lambda', 'provider', 'index', 'index.js');
 const partitionArn = (rest: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] });
 
 function stackIn(region?: string, app = new App()): Stack {
@@ -41,7 +41,7 @@ describe('the custom resource', () => {
     const stack = stackIn('us-east-1');
     replicaIn(stack, { timeout: Duration.minutes(10) });
     Template.fromStack(stack).hasResourceProperties(RESOURCE_TYPE, {
-      ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('ReplicaProviderframeworkonEvent'), 'Arn'] },
+      ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('cdksesmultiregionendpointProviderframeworkonEvent'), 'Arn'] },
       ParentIdentityName: 'example.com',
       ReplicaRegion: 'us-west-2',
       TimeoutSeconds: 600,
@@ -119,12 +119,12 @@ describe('IAM', () => {
     ]);
   });
 
-  test('the shared role has no SES permission of its own and no managed policy', () => {
+  test('in a stack of replicas only, the shared role has no SES permission of its own and no managed policy', () => {
     const stack = stackIn('us-east-1');
     replicaIn(stack);
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::IAM::Role', { Description: Match.stringLikeRegexp('DEED replica'), ManagedPolicyArns: Match.absent() });
-    const defaults = template.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('ReplicaProviderHandlerRoleDefaultPolicy') } });
+    const defaults = template.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('ProviderHandlerRoleDefaultPolicy') } });
     const statements = (Object.values(defaults)[0] as any).Properties.PolicyDocument.Statement;
     expect(statements.every((s: any) => JSON.stringify(s.Action).includes('logs:') && s.Resource !== '*')).toBe(true);
   });
@@ -202,7 +202,7 @@ describe('one provider per stack', () => {
     expect(counts(1).machines).toBe(1);
   });
 
-  test('handlers run on Node.js 22 (arm64) from the replica bundle, logging to a log group with retention', () => {
+  test('handlers run on Node.js 24 (arm64) from the provider bundle, logging to a log group with retention', () => {
     const app = new App();
     const stack = stackIn('us-east-1', app);
     replicaIn(stack);
@@ -212,7 +212,7 @@ describe('one provider per stack', () => {
         Handler: `index.${handler}`,
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
-        LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('ReplicaProviderLogs') } },
+        LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('cdksesmultiregionendpointProviderLogs') } },
       });
     }
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
@@ -221,12 +221,15 @@ describe('one provider per stack', () => {
     expect(fs.readFileSync(staged, 'utf8')).toEqual(fs.readFileSync(BUNDLE, 'utf8'));
   });
 
-  test('beside an endpoint, the replica has its own provider and the endpoint keeps its own', () => {
+  test('beside an endpoint, the replica is served by the same provider (issue #11: one provider per stack)', () => {
     const stack = stackIn('us-east-1');
     const endpoint = new MultiRegionEndpoint(stack, 'Global', { secondaryRegion: 'us-west-2' });
     replicaIn(stack, { replicaRegion: endpoint.secondaryRegion });
     const template = Template.fromStack(stack);
-    expect(Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))).toHaveLength(2);
+    expect(Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))).toHaveLength(1);
+    const tokens = [RESOURCE_TYPE, MultiRegionEndpoint.RESOURCE_TYPE]
+      .map((type) => JSON.stringify((Object.values(template.findResources(type))[0] as any).Properties.ServiceToken));
+    expect(tokens[0]).toEqual(tokens[1]);
     template.hasResourceProperties(RESOURCE_TYPE, { ReplicaRegion: 'us-west-2' });
   });
 });

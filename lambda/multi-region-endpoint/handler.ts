@@ -26,25 +26,20 @@ import {
   tagErrors,
   timeoutError,
 } from '../../lib/private/rules';
+import { isTransient, OutOfTurnsError, Pacer, sendInTurn } from '../shared/pacer';
+import { pollWithin, PollingContext } from '../shared/polling';
 import { ProviderEvent } from '../shared/provider-event';
 
 /** What the handlers need from the outside world; injected so tests can drive them. */
-export interface HandlerContext {
+export interface HandlerContext extends PollingContext {
   readonly ses: Pick<SESv2Client, 'send'>;
-  /** Milliseconds since the epoch. */
-  readonly now: () => number;
   /** Writes one structured log line. */
   readonly log: (entry: Record<string, unknown>) => void;
-  /** Waits between polls, and while SES is eventually consistent right after a Create. */
-  readonly sleep: (ms: number) => Promise<void>;
   /**
-   * How long one isComplete invocation keeps polling SES before handing back to the
-   * Provider framework's schedule (0 = ask once). Polling here, every `pollIntervalMs`,
-   * reports READY within about a second instead of up to a whole queryInterval later.
+   * This resource's turns in the stack's schedule of SES calls: every call waits for one,
+   * and transient failures are retried in later ones. Without it, calls go out at once.
    */
-  readonly pollWindowMs?: number;
-  /** Time between polls inside one invocation. */
-  readonly pollIntervalMs?: number;
+  readonly pacer?: Pacer;
 }
 
 /** The CloudFormation event of an endpoint or lookup resource. */
@@ -55,6 +50,10 @@ export interface OnEventResult {
   readonly WaitDeadline?: number;
   readonly CreatedAt?: number;
   readonly NothingToDelete?: boolean;
+  /** An Update found the endpoint READY already: isComplete has nothing to ask SES. */
+  readonly Settled?: boolean;
+  /** The attributes, when onEvent already knows them all (an Update that is Settled). */
+  readonly Data?: Record<string, string>;
 }
 
 export interface IsCompleteResult {
@@ -124,16 +123,18 @@ function errorName(error: unknown): string {
   return (error as { name?: string })?.name ?? 'Error';
 }
 
-/** Sends one SES command and logs one JSON line with its outcome. */
+/** Sends one SES command in the resource's turn and logs one JSON line per attempt with its outcome. */
 async function call<T>(ctx: HandlerContext, operation: string, endpointName: string, command: unknown): Promise<T> {
-  try {
-    const output = await ctx.ses.send(command as never) as T;
-    ctx.log({ operation, endpointName, outcome: 'ok' });
-    return output;
-  } catch (error) {
-    ctx.log({ operation, endpointName, outcome: errorName(error), message: (error as Error).message });
-    throw error;
-  }
+  return sendInTurn(ctx.pacer, operation, async () => {
+    try {
+      const output = await ctx.ses.send(command as never) as T;
+      ctx.log({ operation, endpointName, outcome: 'ok' });
+      return output;
+    } catch (error) {
+      ctx.log({ operation, endpointName, outcome: errorName(error), message: (error as Error).message });
+      throw error;
+    }
+  });
 }
 
 type Target = ResourceTarget;
@@ -243,7 +244,24 @@ async function onUpdate(event: EndpointEvent, ctx: HandlerContext): Promise<OnEv
     throw new Error(`Cannot change the secondary region of SES multi-region endpoint '${currentName}' from ${currentRegion} to ${props.secondaryRegion} in place: SES cannot change routes. Change endpointName too (or omit it so the library generates a name), and CloudFormation will replace the endpoint. Nothing was changed.`);
   }
   await syncTags(ctx, props, target, tags);
-  return { PhysicalResourceId: currentName, WaitDeadline: ctx.now() + props.timeoutSeconds * 1000 };
+  const deadline = ctx.now() + props.timeoutSeconds * 1000;
+  if (endpoint.Status === 'READY') {
+    // Nothing to wait for: isComplete need not ask SES again.
+    return { PhysicalResourceId: currentName, WaitDeadline: deadline, Settled: true, Data: readyData(endpoint, props, target) };
+  }
+  return { PhysicalResourceId: currentName, WaitDeadline: deadline };
+}
+
+/** The attributes `Fn::GetAtt` reads, of a READY endpoint. */
+function readyData(endpoint: GetMultiRegionEndpointCommandOutput, props: EndpointProperties, target: Target): Record<string, string> {
+  return {
+    EndpointId: endpoint.EndpointId ?? '',
+    EndpointName: props.endpointName,
+    Arn: endpointArn(target.location, props.endpointName),
+    Status: endpoint.Status ?? '',
+    PrimaryRegion: target.location.region,
+    SecondaryRegion: props.secondaryRegion,
+  };
 }
 
 /** Delete asks SES to delete; a ConcurrentModification (still CREATING) is retried from isComplete. */
@@ -354,6 +372,7 @@ function waitedSeconds(event: EndpointEvent): number {
 }
 
 async function isReady(event: EndpointEvent, ctx: HandlerContext): Promise<IsCompleteResult> {
+  if (event.Settled) return { IsComplete: true };
   const target = targetOf(event);
   const props = parseProperties(event.ResourceProperties, target.location.region);
   const name = props.endpointName;
@@ -372,17 +391,7 @@ async function isReady(event: EndpointEvent, ctx: HandlerContext): Promise<IsCom
         const routes = (endpoint.Routes ?? []).map((r) => r.Region);
         throw new Error(`${where} routes to ${JSON.stringify(routes)}, not to ${props.secondaryRegion}: choose another endpointName.`);
       }
-      return {
-        IsComplete: true,
-        Data: {
-          EndpointId: endpoint.EndpointId ?? '',
-          EndpointName: name,
-          Arn: endpointArn(target.location, name),
-          Status: endpoint.Status,
-          PrimaryRegion: target.location.region,
-          SecondaryRegion: props.secondaryRegion,
-        },
-      };
+      return { IsComplete: true, Data: readyData(endpoint, props, target) };
     }
     case 'FAILED':
       throw new Error(`${where} has status FAILED: SES could not provision it. Check that SES is available and your account is out of the sandbox in both ${target.location.region} and ${props.secondaryRegion}, then deploy again.`);
@@ -416,8 +425,9 @@ async function checkOnce(event: EndpointEvent, ctx: HandlerContext): Promise<IsC
     if (event.ResourceType === LOOKUP_RESOURCE_TYPE) return await isLookedUp(event, ctx);
     return await (event.RequestType === 'Delete' ? isDeleted(event, ctx) : isReady(event, ctx));
   } catch (error) {
-    // Polling is idempotent: throttling that outlasted the SDK's retries just waits for the next poll.
-    if (errorName(error) === 'TooManyRequestsException' && !timedOut(event, ctx)) return { IsComplete: false };
+    // Polling is idempotent: a transient failure that outlasted this invocation's turns just
+    // waits for the next invocation, until the resource's own deadline.
+    if ((isTransient(error) || error instanceof OutOfTurnsError) && !timedOut(event, ctx)) return { IsComplete: false };
     throw error;
   }
 }
@@ -427,13 +437,5 @@ async function checkOnce(event: EndpointEvent, ctx: HandlerContext): Promise<IsC
  * Polls for up to `pollWindowMs` within one invocation, then hands back to the framework.
  */
 export async function isComplete(event: EndpointEvent, ctx: HandlerContext): Promise<IsCompleteResult> {
-  const windowEnd = ctx.now() + (ctx.pollWindowMs ?? 0);
-  const interval = ctx.pollIntervalMs ?? 1_000;
-  for (;;) {
-    const started = ctx.now();
-    const result = await checkOnce(event, ctx);
-    if (result.IsComplete || ctx.now() + interval > windowEnd) return result;
-    // One poll per interval, however long the call took.
-    await ctx.sleep(Math.max(0, interval - (ctx.now() - started)));
-  }
+  return pollWithin(ctx, () => checkOnce(event, ctx));
 }

@@ -33,18 +33,21 @@ import {
   ResourceTarget,
   timeoutError,
 } from '../../lib/private/rules';
+import { isTransient, OutOfTurnsError, Pacer, sendInTurn } from '../shared/pacer';
+import { pollWithin, PollingContext } from '../shared/polling';
 import { ProviderEvent } from '../shared/provider-event';
 
 /** What the handlers need from the outside world; injected so tests can drive them. */
-export interface ReplicaHandlerContext {
+export interface ReplicaHandlerContext extends PollingContext {
   /** The SES v2 client of a region (the primary for the parent, the replica region for the replica). */
   readonly ses: (region: string) => Pick<SESv2Client, 'send'>;
-  /** Milliseconds since the epoch. */
-  readonly now: () => number;
   /** Writes one structured log line. */
   readonly log: (entry: Record<string, unknown>) => void;
-  /** Waits; only used while SES is eventually consistent right after a Create. */
-  readonly sleep: (ms: number) => Promise<void>;
+  /**
+   * This resource's turns in the stack's schedule of SES calls: every call waits for one,
+   * and transient failures are retried in later ones. Without it, calls go out at once.
+   */
+  readonly pacer?: Pacer;
 }
 
 /** The CloudFormation event of a replica resource, plus what its onEvent adds. */
@@ -119,14 +122,16 @@ function errorName(error: unknown): string {
 
 /** Sends one SES command in `region` and logs one JSON line with its outcome. */
 async function call<T>(ctx: ReplicaHandlerContext, region: string, operation: string, identityName: string, command: unknown): Promise<T> {
-  try {
-    const output = await ctx.ses(region).send(command as never) as T;
-    ctx.log({ operation, region, identityName, outcome: 'ok' });
-    return output;
-  } catch (error) {
-    ctx.log({ operation, region, identityName, outcome: errorName(error), message: (error as Error).message });
-    throw error;
-  }
+  return sendInTurn(ctx.pacer, operation, async () => {
+    try {
+      const output = await ctx.ses(region).send(command as never) as T;
+      ctx.log({ operation, region, identityName, outcome: 'ok' });
+      return output;
+    } catch (error) {
+      ctx.log({ operation, region, identityName, outcome: errorName(error), message: (error as Error).message });
+      throw error;
+    }
+  });
 }
 
 type Target = ResourceTarget;
@@ -373,7 +378,7 @@ async function isReady(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promise
   try {
     return await isVerified(event, ctx, props, target);
   } catch (error) {
-    const transient = errorName(error) === 'TooManyRequestsException' && !timedOut(event, ctx);
+    const transient = isPassing(error) && !timedOut(event, ctx);
     if (event.Replacement && !transient) await removeFailedReplacement(ctx, props, target);
     throw error;
   }
@@ -395,15 +400,28 @@ async function isDeleted(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promi
   return { IsComplete: false };
 }
 
-/** The Provider framework's isComplete handler; Data only once the replica is verified for sending. */
-export async function isComplete(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promise<ReplicaIsCompleteResult> {
+/** A failure that may pass: transient at SES, or no turn left in this invocation to retry it. */
+function isPassing(error: unknown): boolean {
+  return isTransient(error) || error instanceof OutOfTurnsError;
+}
+
+async function checkOnce(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promise<ReplicaIsCompleteResult> {
   try {
     return await (event.RequestType === 'Delete' ? isDeleted(event, ctx) : isReady(event, ctx));
   } catch (error) {
-    // Polling is idempotent: throttling that outlasted the SDK's retries just waits for the next poll.
-    if (errorName(error) === 'TooManyRequestsException' && !timedOut(event, ctx)) return { IsComplete: false };
+    // Polling is idempotent: a transient failure that outlasted this invocation's turns just
+    // waits for the next invocation, until the resource's own deadline.
+    if (isPassing(error) && !timedOut(event, ctx)) return { IsComplete: false };
     throw error;
   }
+}
+
+/**
+ * The Provider framework's isComplete handler; Data only once the replica is verified for sending.
+ * Polls for up to `pollWindowMs` within one invocation, then hands back to the framework.
+ */
+export async function isComplete(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promise<ReplicaIsCompleteResult> {
+  return pollWithin(ctx, () => checkOnce(event, ctx));
 }
 
 function capitalize(text: string): string {

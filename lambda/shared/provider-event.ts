@@ -17,4 +17,8 @@ export interface ProviderEvent {
   readonly CreatedAt?: number;
   /** Set by onEvent on Delete: nothing to wait for (gone already, or not ours). */
   readonly NothingToDelete?: boolean;
+  /** Set by onEvent when the resource is already where it should be: isComplete asks SES nothing. */
+  readonly Settled?: boolean;
+  /** Attributes onEvent returned (the framework merges them with isComplete's). */
+  readonly Data?: Record<string, string>;
 }

@@ -1,34 +1,43 @@
 import * as path from 'path';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { CfnResource, CustomResource, Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { createHandlerProvider } from './handler-provider';
-import { nagResourceId } from './nag';
+import { acknowledgeProviderFramework, nagResourceId } from './nag';
+import { CALL_PERIOD_ENV, CALL_SLOTS_ENV, DEFAULT_CALL_PERIOD_MS, encodeSlots } from './schedule';
 
 /** The handler bundle esbuild writes at pre-compile; it ships inside the npm package. */
-const HANDLER_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'lambda', 'multi-region-endpoint', 'index');
+const HANDLER_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'lambda', 'provider', 'index');
 
 /**
- * How often the Provider framework invokes isComplete. Each invocation itself polls SES
- * every POLL_INTERVAL for up to POLL_WINDOW, so READY is seen within about a second
- * while Step Functions and Lambda are invoked only every couple of minutes.
+ * How often the Provider framework invokes isComplete. Each invocation itself polls SES, at
+ * the resource's turns, for up to POLL_WINDOW, so Step Functions and Lambda are invoked only
+ * every couple of minutes while a resource waits.
  */
 export const QUERY_INTERVAL = Duration.seconds(1);
-export const POLL_INTERVAL = Duration.seconds(1);
 export const POLL_WINDOW = Duration.minutes(2);
+/**
+ * The handlers' Lambda timeout: Lambda's maximum, because onEvent waits for the resource's
+ * turns (one every 2 s × the stack's resources) and retries a throttled call in later ones.
+ */
+export const HANDLER_TIMEOUT = Duration.minutes(15);
 
 /**
- * One Provider (and its Lambdas, role and logs) per stack, however many endpoints:
- * a stack singleton with a stable id, like aws-cdk's DynamoDB replica provider.
+ * The stack's one Provider (and its Lambdas, role and logs) for every resource of this
+ * library, however many and of whichever kind: a stack singleton with a stable id, like
+ * aws-cdk's DynamoDB replica provider. One handler bundle dispatches by resource type, and
+ * all resources share one schedule of SES calls (see schedule.ts).
+ *
+ * The role starts with log writes only; each resource kind adds what it needs, once.
  */
-export class MultiRegionEndpointProvider extends Construct {
+export class SesProvider extends Construct {
   /** Returns the stack's provider, creating it on first use. */
-  public static getOrCreate(scope: Construct): MultiRegionEndpointProvider {
+  public static getOrCreate(scope: Construct): SesProvider {
     const stack = Stack.of(scope);
     const id = 'cdk-ses-multi-region-endpoint.Provider';
-    return (stack.node.tryFindChild(id) as MultiRegionEndpointProvider | undefined) ?? new MultiRegionEndpointProvider(stack, id);
+    return (stack.node.tryFindChild(id) as SesProvider | undefined) ?? new SesProvider(stack, id);
   }
 
   /** The role both handlers run as; custom resources depend on it so its policy outlives them. */
@@ -38,29 +47,74 @@ export class MultiRegionEndpointProvider extends Construct {
   public readonly provider: cr.Provider;
   /** Explicit endpoint names already used in this stack (two resources must not share one). */
   public readonly explicitNames = new Map<string, string>();
+  /** Replicas already defined in this stack, by `<replicaRegion>/<name>` (two resources must not share one). */
+  public readonly replicas = new Map<string, string>();
+
+  /** The custom resources that take turns calling SES. */
+  private readonly scheduled: CfnResource[] = [];
+  private endpointsGranted = false;
+  private lookupsGranted = false;
+  private endpointsAcknowledged = false;
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
-    const stack = Stack.of(this);
 
-    const parts = createHandlerProvider(this, {
-      bundleDir: HANDLER_BUNDLE,
-      roleDescription: 'Manages SES multi-region endpoints for cdk-ses-multi-region-endpoint',
-      onEventDescription: 'Creates, updates and deletes SES multi-region endpoints',
-      isCompleteDescription: 'Reports whether an SES multi-region endpoint is READY or gone',
-      // Room for a polling window plus one SES call's full throttling backoff (retry.ts).
-      timeout: Duration.minutes(5),
-      queryInterval: QUERY_INTERVAL,
-      environment: {
-        POLL_INTERVAL_MS: String(POLL_INTERVAL.toMilliseconds()),
-        POLL_WINDOW_MS: String(POLL_WINDOW.toMilliseconds()),
-      },
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.THREE_MONTHS });
+    this.role = new iam.Role(this, 'HandlerRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Manages SES multi-region endpoints and DEED replica identities for cdk-ses-multi-region-endpoint',
     });
-    this.role = parts.role;
-    this.onEventHandler = parts.onEventHandler;
-    this.isCompleteHandler = parts.isCompleteHandler;
-    this.provider = parts.provider;
-    const endpointsArn = stack.formatArn({ service: 'ses', resource: 'multi-region-endpoint', resourceName: '*' });
+    logGroup.grantWrite(this.role);
+
+    const environment = {
+      POLL_WINDOW_MS: String(POLL_WINDOW.toMilliseconds()),
+      [CALL_PERIOD_ENV]: String(DEFAULT_CALL_PERIOD_MS),
+      // Resolved at synth, once every resource has registered. Lambda's 4 KB environment holds
+      // the hashes of several hundred resources, more than a stack's 500-resource limit allows.
+      [CALL_SLOTS_ENV]: Lazy.string({ produce: () => encodeSlots(this.scheduled.map((r) => Stack.of(this).resolve(r.logicalId) as string)) }),
+    };
+    const handler = (handlerId: string, entry: string, description: string) => new lambda.Function(this, handlerId, {
+      code: lambda.Code.fromAsset(HANDLER_BUNDLE),
+      handler: `index.${entry}`,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: HANDLER_TIMEOUT,
+      environment,
+      role: this.role,
+      logGroup,
+      description,
+    });
+    this.onEventHandler = handler('OnEventHandler', 'onEvent', 'Creates, updates and deletes SES multi-region endpoints and DEED replica identities');
+    this.isCompleteHandler = handler('IsCompleteHandler', 'isComplete', 'Reports whether an SES multi-region endpoint or DEED replica identity is ready or gone');
+
+    this.provider = new cr.Provider(this, 'Provider', {
+      onEventHandler: this.onEventHandler,
+      isCompleteHandler: this.isCompleteHandler,
+      queryInterval: QUERY_INTERVAL,
+      // The framework's ceiling; each resource's own `timeout` is enforced by its handler.
+      totalTimeout: Duration.hours(1),
+      logGroup,
+    });
+    acknowledgeProviderFramework(this.provider, [this.onEventHandler, this.isCompleteHandler]);
+  }
+
+  /** The service token custom resources send their events to. */
+  public get serviceToken(): string {
+    return this.provider.serviceToken;
+  }
+
+  /** Makes `resource` one of the resources that take turns calling SES. */
+  public schedule(resource: CustomResource): void {
+    this.scheduled.push(resource.node.defaultChild as CfnResource);
+  }
+
+  /** What endpoints need: create, tag, read and delete endpoints of the stack's account and region. */
+  public grantEndpointManagement(): void {
+    if (this.endpointsGranted) return;
+    this.endpointsGranted = true;
+    const stack = Stack.of(this);
+    const endpointsArn = this.endpointsArn();
     const serviceLinkedRoles = stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: 'aws-service-role/ses.amazonaws.com/*' });
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'ManageOwnEndpoints',
@@ -85,14 +139,8 @@ export class MultiRegionEndpointProvider extends Construct {
       resources: [serviceLinkedRoles],
       conditions: { StringEquals: { 'iam:AWSServiceName': 'ses.amazonaws.com' } },
     }));
-
+    this.acknowledgeEndpointsArn();
     Validations.of(this.role).acknowledge(
-      {
-        id: `AwsSolutions-IAM5[Resource::${nagResourceId(stack, endpointsArn)}]`,
-        reason: 'ses:GetMultiRegionEndpoint/DeleteMultiRegionEndpoint on every endpoint of this account and region, not exact names: '
-          + 'when a rename replaces an endpoint, CloudFormation deletes the old one after the policy already names the new one. '
-          + 'The handler only deletes endpoints that carry this resource\'s ownership tag.',
-      },
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason: 'ses:CreateMultiRegionEndpoint, ses:TagResource, ses:UntagResource and ses:ListTagsForResource have no resource type '
@@ -106,8 +154,31 @@ export class MultiRegionEndpointProvider extends Construct {
     );
   }
 
-  /** The service token custom resources send their events to. */
-  public get serviceToken(): string {
-    return this.provider.serviceToken;
+  /** What lookups need: read endpoints of the stack's account and region, nothing else. */
+  public grantEndpointLookup(): void {
+    if (this.lookupsGranted) return;
+    this.lookupsGranted = true;
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ReadEndpoints',
+      actions: ['ses:GetMultiRegionEndpoint'],
+      resources: [this.endpointsArn()],
+    }));
+    this.acknowledgeEndpointsArn();
+  }
+
+  private endpointsArn(): string {
+    return Stack.of(this).formatArn({ service: 'ses', resource: 'multi-region-endpoint', resourceName: '*' });
+  }
+
+  private acknowledgeEndpointsArn(): void {
+    if (this.endpointsAcknowledged) return;
+    this.endpointsAcknowledged = true;
+    Validations.of(this.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagResourceId(Stack.of(this), this.endpointsArn())}]`,
+      reason: 'ses:GetMultiRegionEndpoint (and, for endpoints of this stack, ses:DeleteMultiRegionEndpoint) on every endpoint of '
+        + 'this account and region, not exact names: a lookup names its endpoint only at deploy time, and when a rename replaces '
+        + 'an endpoint, CloudFormation deletes the old one after the policy already names the new one. '
+        + 'The handler only deletes endpoints that carry this resource\'s ownership tag.',
+    });
   }
 }

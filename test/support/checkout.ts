@@ -9,8 +9,8 @@ import * as path from 'path';
 
 export const ROOT = path.join(__dirname, '..', '..');
 export const NODE_MODULES = path.join(ROOT, 'node_modules');
-export const HANDLER_ASSET = 'assets/lambda/multi-region-endpoint/index/index.js';
-export const REPLICA_HANDLER_ASSET = 'assets/lambda/replica-email-identity/index/index.js';
+/** The one handler bundle of the stack's provider (endpoints, lookups and replicas). */
+export const HANDLER_ASSET = 'assets/lambda/provider/index/index.js';
 
 /** The environment of the tools run here: no Node end-of-life banner, no npm chatter. */
 export const TOOL_ENV = {
