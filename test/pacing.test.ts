@@ -88,6 +88,12 @@ describe('the Pacer', () => {
     expect(clock).toBe(1_010_000);
   });
 
+  test('a turn woken up late by more than half a period is given up for the next one', async () => {
+    const late = new Pacer({ schedule: { periodMs: 2000, slot: 1, slots: 4 }, now: () => clock, sleep: async (ms) => { clock += ms + (clock < 1_003_000 ? 1500 : 0); } });
+    expect(await late.take()).toBe(true);
+    expect(clock).toBe(1_010_000); // 1_002_000 was missed (woken at 1_003_500)
+  });
+
   test('the backoff grows with each failure, jittered, up to 30 s', () => {
     const p = pacer({}, { random: () => 0.999 });
     expect(p.backoffMs(1)).toBe(1998);

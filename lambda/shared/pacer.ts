@@ -51,14 +51,21 @@ export class Pacer {
     return this.nextTurn(delayMs) <= (this.options.giveUpAt ?? Number.POSITIVE_INFINITY);
   }
 
-  /** Waits for the next turn, no sooner than `delayMs` from now; false when none is left. */
+  /**
+   * Waits for the next turn, no sooner than `delayMs` from now; false when none is left.
+   * A turn woken up late by more than half a period (a busy or frozen process) is given up
+   * for the next one: calling then could meet another resource's call in its period.
+   */
   public async take(delayMs = 0): Promise<boolean> {
-    if (!this.hasTurn(delayMs)) return false;
-    const turn = this.nextTurn(delayMs);
-    this.lastTurn = turn;
-    const wait = turn - this.options.now();
-    if (wait > 0) await this.options.sleep(wait);
-    return true;
+    const { now, sleep, schedule } = this.options;
+    for (let notBefore = delayMs; ; notBefore = 0) {
+      if (!this.hasTurn(notBefore)) return false;
+      const turn = this.nextTurn(notBefore);
+      this.lastTurn = turn;
+      const wait = turn - now();
+      if (wait > 0) await sleep(wait);
+      if (now() - turn <= schedule.periodMs / 2) return true;
+    }
   }
 
   /** Full-jitter exponential backoff after the `failures`-th failed attempt of one call. */
