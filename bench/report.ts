@@ -4,6 +4,8 @@
 import { ModuleResult } from './coldstart';
 import { DesignKey, EndpointSample, LatencyCase } from './latency';
 import { Load, Machine, wasLoaded } from './machine';
+import { QuotaCase } from './quota';
+import { QuotaSettings, quotaSection } from './report-quota';
 import {
   fmtBytes, fmtMs, fmtNumber, fmtRatio, fmtSpread, markdownTable, median, percentile, Spread, spread,
 } from './stats';
@@ -23,6 +25,8 @@ export interface BenchResults {
   readonly synth: readonly SynthMeasurement[];
   /** Synth as `cdk synth` runs it by default, built-in template validation included. */
   readonly synthValidated: readonly SynthMeasurement[];
+  /** Whole stacks under SES's 1 request/s quota, this design and the one before issue #11. */
+  readonly quota: readonly QuotaCase[];
 }
 
 export interface Settings {
@@ -33,6 +37,7 @@ export interface Settings {
   readonly coldStartWarmupRuns: number;
   readonly synthRuns: number;
   readonly synthValidatedRuns: number;
+  readonly quota: QuotaSettings;
 }
 
 // ---- goals ----
@@ -45,7 +50,10 @@ export interface Verdict {
   readonly remedy: string;
 }
 
-const LATENCY_GOAL_MS = 1000;
+/** Issue #11: one endpoint's READY to SUCCESS, p95, without buying it with SES's quota. */
+const LATENCY_GOAL_MS = 2000;
+/** Issue #11: at most one call per 2 s while waiting (T / 2), plus the few calls around it. */
+const CALLS_PER_SECOND_WAITED = 0.5;
 const CALLS_OVER_SECONDS_GOAL = 3;
 const COLD_START_GOAL_MS = 100;
 const SYNTH_TIME_GOAL = 1.5;
@@ -99,7 +107,7 @@ function callsRow(c: LatencyCase, design: DesignKey, phase: Phase): CallsRow {
   const samples = c.samples.filter((s) => s.design === design);
   const calls = samples.map((s) => (phase === 'create' ? s.createCalls : s.deleteCalls));
   const seconds = samples.map((s) => (phase === 'create' ? s.provisioningMs : s.deletionMs) / 1000);
-  return { calls: spread(calls), overSeconds: spread(calls.map((n, i) => n - seconds[i])) };
+  return { calls: spread(calls), overSeconds: spread(calls.map((n, i) => n - CALLS_PER_SECOND_WAITED * seconds[i])) };
 }
 
 function caseName(phase: Phase, c: LatencyCase): string {
@@ -129,12 +137,13 @@ function latencySection(results: BenchResults): { markdown: string; verdicts: Ve
         fmtSpread(latencyRatio(c, phase), fmtRatio),
         `${fmtMs(cur.pooledP95)} / ${fmtMs(base.pooledP95)}`,
       ]);
-      if (cur.p95.median > worstP95) {
-        worstP95 = cur.p95.median;
+      if (cur.pooledP95 > worstP95) {
+        worstP95 = cur.pooledP95;
         worstCase = caseName(phase, c);
       }
-      if (cur.p95.max > worstRunP95) {
-        worstRunP95 = cur.p95.max;
+      const curMax = Math.max(...c.samples.filter((x) => x.design === 'current').map((x) => added(x, phase)));
+      if (curMax > worstRunP95) {
+        worstRunP95 = curMax;
         worstRunCase = caseName(phase, c);
       }
       const curCalls = callsRow(c, 'current', phase);
@@ -154,14 +163,14 @@ function latencySection(results: BenchResults): { markdown: string; verdicts: Ve
   const markdown = [
     '## 1. Added deploy latency',
     '',
-    `Time from the moment SES (the emulator) reports the endpoint READY, or no longer finds it, to the moment the Provider reports the resource's success to CloudFormation. Median of ${settings.latencyRuns} runs [min–max]; each run is one stack of ${samplesPerRun} endpoints, so each run's p50 and p95 are over ${samplesPerRun} endpoints. The last column pools every endpoint of every run.`,
+    `Time from the moment SES (the emulator) reports the endpoint READY, or no longer finds it, to the moment the Provider reports the resource's success to CloudFormation. Each run is one stack of ${samplesPerRun} endpoint${samplesPerRun === 1 ? '' : 's'}; ${settings.latencyRuns} runs of each design. Per-run columns: median of the runs' p50 and p95 [min–max]${samplesPerRun === 1 ? ' (with one endpoint per stack, a run\'s p50 and p95 are its one sample)' : ''}. The last column pools every endpoint of every run: the goal is on it.`,
     '',
     markdownTable(
       ['case', 'current p50', 'current p95', 'baseline p50', 'baseline p95', 'p95 current / baseline', 'pooled p95 current / baseline'],
       rows,
     ),
     '',
-    '- **current**: the schedule the synthesized stack really uses: the driver reads the Provider\'s query interval from the template\'s waiter state machine (`queryIntervalMs: \'template\'`, 1 s) and the handler gets the template\'s `POLL_INTERVAL_MS` / `POLL_WINDOW_MS` (1 s / 2 min); only the emulator\'s client settings are added to the Lambda environment.',
+    '- **current**: the schedule the synthesized stack really uses: the driver reads the Provider\'s query interval from the template\'s waiter state machine (`queryIntervalMs: \'template\'`, 1 s) and the handler gets the template\'s `SES_CALL_PERIOD_MS`, `SES_CALL_SLOTS` and `POLL_WINDOW_MS` (one call per 2 s for the whole stack; polling windows of 2 min); only the emulator\'s client settings are added to the Lambda environment. A stack of N resources of this library polls each one every 2N s: this section measures the one-endpoint stack, section 5 bigger ones.',
     '- **baseline**: the Provider framework\'s default 5 s query interval with one SES check per isComplete invocation (`queryIntervalMs: 5000`, `POLL_WINDOW_MS=0`).',
     `- Both designs run at the same time against the same emulator: per case, ${settings.latencyRuns} stacks of each design are created together, then destroyed together; "p95 current / baseline" compares the runs deployed side by side.`,
     `- Each endpoint's provisioning time is T plus a uniform random ${fmtMs(settings.jitterMs)} jitter (deletion: D plus the same jitter), so READY falls at a random phase of both polling schedules. With a whole number of seconds every endpoint would turn READY right on a poll of both designs, which shows the best case, not the typical one.`,
@@ -170,7 +179,7 @@ function latencySection(results: BenchResults): { markdown: string; verdicts: Ve
     '',
     '## 2. SES calls per lifecycle',
     '',
-    'Per endpoint: `CreateMultiRegionEndpoint` + `GetMultiRegionEndpoint` calls while creating, `DeleteMultiRegionEndpoint` + `GetMultiRegionEndpoint` calls while deleting (the one `ListTagsForResource` of the ownership check on Delete is not counted), median [min–max] over every endpoint of every run. "Over seconds" is calls minus the endpoint\'s actual seconds of provisioning (or deletion); the goal is at most 3.',
+    `Per endpoint: \`CreateMultiRegionEndpoint\` + \`GetMultiRegionEndpoint\` calls while creating, \`DeleteMultiRegionEndpoint\` + \`GetMultiRegionEndpoint\` calls while deleting (the one \`ListTagsForResource\` of the ownership check on Delete is not counted), median [min–max] over every endpoint of every run. "Over seconds" is calls minus ${CALLS_PER_SECOND_WAITED} × the endpoint\'s actual seconds of provisioning (or deletion), the most that one call per 2 s allows; the goal is at most ${CALLS_OVER_SECONDS_GOAL}.`,
     '',
     markdownTable(['case', 'current calls', 'current over seconds', 'baseline calls', 'baseline over seconds'], callRows),
   ].join('\n');
@@ -178,13 +187,13 @@ function latencySection(results: BenchResults): { markdown: string; verdicts: Ve
     markdown,
     verdicts: [
       {
-        goal: `Added deploy latency, current design: p95 ≤ ${fmtMs(LATENCY_GOAL_MS)}`,
-        figure: `${fmtMs(worstP95)}: the highest median p95 of all cases (${worstCase}); the highest p95 of a single run: ${fmtMs(worstRunP95)} (${worstRunCase})`,
+        goal: `Added deploy latency of a one-endpoint stack, current design: p95 ≤ ${fmtMs(LATENCY_GOAL_MS)}`,
+        figure: `${fmtMs(worstP95)}: the highest pooled p95 of all cases (${worstCase}); the longest single delay: ${fmtMs(worstRunP95)} (${worstRunCase})`,
         met: worstP95 <= LATENCY_GOAL_MS,
-        remedy: 'Keep the poll period at POLL_INTERVAL_MS however long each Get takes (sleep the interval minus the call\'s duration), or shorten POLL_INTERVAL_MS (each halving doubles the Get calls while waiting).',
+        remedy: 'A turn comes every 2 s: a call that leaves later than its turn, or a window that ends between turns, adds to it.',
       },
       {
-        goal: `SES calls per lifecycle, current design: ≤ T + ${CALLS_OVER_SECONDS_GOAL} for T seconds of provisioning (and of deletion)`,
+        goal: `SES calls per lifecycle, current design: ≤ ${CALLS_PER_SECOND_WAITED} × T + ${CALLS_OVER_SECONDS_GOAL} for T seconds of provisioning (and of deletion)`,
         figure: `at most ${fmtNumber(worstOver, 2)} calls over the seconds waited, any endpoint (${worstOverCase})`,
         met: worstOver <= CALLS_OVER_SECONDS_GOAL,
         remedy: 'Skip the Get right after onEvent (an endpoint is never READY, nor gone, the instant after its Create or Delete), or back off between Gets.',
@@ -406,7 +415,8 @@ export function renderReport(results: BenchResults): { markdown: string; verdict
   const latency = latencySection(results);
   const cold = coldStartSection(results);
   const synth = synthSection(results);
-  const verdicts = [...latency.verdicts, ...cold.verdicts, ...synth.verdicts];
+  const quota = quotaSection(results.quota, results.settings.quota);
+  const verdicts = [...latency.verdicts, ...cold.verdicts, ...synth.verdicts, ...quota.verdicts];
   const { machine, loadBefore, loadAfter } = results;
   const loaded = wasLoaded(loadBefore, machine.cpus);
   const missed = verdicts.filter((v) => !v.met);
@@ -416,7 +426,7 @@ export function renderReport(results: BenchResults): { markdown: string; verdict
     '',
     '<!-- Generated by bench/run.ts: do not edit by hand, run the benchmark again. -->',
     '',
-    'What this library costs at deploy time (added latency, SES calls), at Lambda cold start and at synth time, measured offline against the local SES emulator. A benchmark never asserts a time: these figures are for comparison and regression hunting, not pass/fail tests.',
+    'What this library costs at deploy time (added latency, SES calls, its share of SES\'s 1 request/s quota), at Lambda cold start and at synth time, measured offline against the local SES emulator. A benchmark never asserts a time: these figures are for comparison and regression hunting, not pass/fail tests.',
     '',
     'Reproduce (from a fresh clone, after `npm ci`):',
     '',
@@ -442,6 +452,8 @@ export function renderReport(results: BenchResults): { markdown: string; verdict
     cold.markdown,
     '',
     synth.markdown,
+    '',
+    quota.markdown,
     '',
   ].join('\n');
   return { markdown, verdicts };

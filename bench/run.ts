@@ -9,7 +9,8 @@
  * `--quick` runs fewer iterations and writes nothing (to try changes to the benchmark).
  * `--only coldstart` measures the handler cold start alone (with the full number of runs,
  * or --quick's), prints that section and writes nothing. `--only synth` does the same for
- * the synth cost (section 4, template validation off and on).
+ * the synth cost (section 4, template validation off and on), `--only quota` for whole
+ * stacks under SES's quota (section 5).
  * Every run saves its raw measurements to a JSON file (its path is printed);
  * `--from-json FILE` renders the report from such a file without measuring again.
  * Nothing here asserts a time.
@@ -20,7 +21,9 @@ import * as path from 'path';
 import { buildBeforeBundle, ModuleResult, runColdStartBench } from './coldstart';
 import { runLatencyBench } from './latency';
 import { currentLoad, describeMachine } from './machine';
+import { QuotaCase, runQuotaBench } from './quota';
 import { BenchResults, coldStartSection, renderReport, Settings, synthSection } from './report';
+import { quotaSection } from './report-quota';
 import { fmtMs, msSince } from './stats';
 import { runSynthBench } from './synth';
 
@@ -39,9 +42,17 @@ const COMMAND = [
 const QUICK = process.argv.includes('--quick');
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 
+/** SES's behaviour in the quota cases: provisioning of about 10-15 s, deletion of 5-10 s. */
+const QUOTA_SETTINGS = { provisioningMs: 10_000, deletionMs: 5_000, jitterMs: 5_000, bystanderIntervalMs: 3_000 };
+// The latency section measures one-endpoint stacks (issue #11's latency goal is for one
+// endpoint; bigger stacks take turns, see the quota section).
 const SETTINGS: Settings = QUICK
-  ? { endpointsPerStack: 4, latencyRuns: 1, jitterMs: 5000, coldStartRuns: 5, coldStartWarmupRuns: 1, synthRuns: 2, synthValidatedRuns: 1 }
-  : { endpointsPerStack: 10, latencyRuns: 3, jitterMs: 5000, coldStartRuns: 20, coldStartWarmupRuns: 2, synthRuns: 5, synthValidatedRuns: 3 };
+  ? { endpointsPerStack: 1, latencyRuns: 3, jitterMs: 5000, coldStartRuns: 5, coldStartWarmupRuns: 1, synthRuns: 2, synthValidatedRuns: 1, quota: QUOTA_SETTINGS }
+  : { endpointsPerStack: 1, latencyRuns: 12, jitterMs: 5000, coldStartRuns: 20, coldStartWarmupRuns: 2, synthRuns: 5, synthValidatedRuns: 3, quota: QUOTA_SETTINGS };
+/** The quota cases, each run with this checkout and with the library before issue #11. */
+const QUOTA_SHAPES = QUICK
+  ? [{ shape: 'endpoints' as const, count: 1 }, { shape: 'endpoints' as const, count: 3 }, { shape: 'replicas' as const, count: 2 }]
+  : [{ shape: 'endpoints' as const, count: 1 }, { shape: 'endpoints' as const, count: 10 }, { shape: 'endpoints' as const, count: 20 }, { shape: 'replicas' as const, count: 5 }];
 const PROVISIONING_SECONDS = QUICK ? [2] : [2, 10, 30];
 const DELETION_SECONDS = 2;
 const SYNTH_SIZES = [1, 10, 50];
@@ -56,11 +67,13 @@ async function main(): Promise<void> {
     return;
   }
   if (ONLY !== undefined) {
-    if (ONLY !== 'coldstart' && ONLY !== 'synth') throw new Error(`--only ${ONLY}: only 'coldstart' or 'synth' can be run alone`);
+    if (ONLY !== 'coldstart' && ONLY !== 'synth' && ONLY !== 'quota') throw new Error(`--only ${ONLY}: only 'coldstart', 'synth' or 'quota' can be run alone`);
     const loadBefore = currentLoad();
     const { markdown, verdicts } = ONLY === 'coldstart'
       ? coldStartSection({ coldStart: measureColdStart({ ...process.env }), settings: SETTINGS, machine: describeMachine(ROOT) })
-      : synthSection({ ...measureSynth({ ...process.env }), settings: SETTINGS });
+      : ONLY === 'synth'
+        ? synthSection({ ...measureSynth({ ...process.env }), settings: SETTINGS })
+        : quotaSection(await measureQuota(), QUOTA_SETTINGS);
     const loadAfter = currentLoad();
     console.log(markdown);
     for (const v of verdicts) console.log(`\n${v.goal}: ${v.figure} (${v.met ? 'met' : 'missed'})`);
@@ -100,19 +113,24 @@ async function measure(): Promise<BenchResults> {
   const { synth, synthValidated } = measureSynth(baseEnv);
 
   // The handler logs one JSON line per SES call: keep the console for the report.
+  // Latency and quota cases mostly wait (the quota cases in child processes): they run at once.
   const log = console.log;
   console.log = () => undefined;
   let latency;
+  let quota;
   try {
-    latency = await runLatencyBench({
-      provisioningSeconds: PROVISIONING_SECONDS,
-      deletionSeconds: DELETION_SECONDS,
-      jitterMs: SETTINGS.jitterMs,
-      endpointsPerStack: SETTINGS.endpointsPerStack,
-      runs: SETTINGS.latencyRuns,
-      seed: 20240601,
-      progress,
-    });
+    [latency, quota] = await Promise.all([
+      runLatencyBench({
+        provisioningSeconds: PROVISIONING_SECONDS,
+        deletionSeconds: DELETION_SECONDS,
+        jitterMs: SETTINGS.jitterMs,
+        endpointsPerStack: SETTINGS.endpointsPerStack,
+        runs: SETTINGS.latencyRuns,
+        seed: 20240601,
+        progress,
+      }),
+      measureQuota(),
+    ]);
   } finally {
     console.log = log;
   }
@@ -129,7 +147,20 @@ async function measure(): Promise<BenchResults> {
     coldStart,
     synth,
     synthValidated,
+    quota,
   };
+}
+
+/** Whole stacks under SES's quota, this checkout and the library before issue #11 side by side. */
+function measureQuota(): Promise<QuotaCase[]> {
+  return runQuotaBench({
+    root: ROOT,
+    shapes: QUOTA_SHAPES,
+    ...QUOTA_SETTINGS,
+    seed: 20261130,
+    caseTimeoutMs: 20 * 60_000,
+    progress,
+  });
 }
 
 /** The shipped handler bundle, the same handler as bundled before issue #6, and aws-cdk-lib's. */
@@ -182,7 +213,6 @@ function lambdaLikeEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     AWS_SECRET_ACCESS_KEY: 'secret',
     AWS_SESSION_TOKEN: 'token',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    POLL_INTERVAL_MS: '1000',
     POLL_WINDOW_MS: '120000',
   };
 }
