@@ -19,6 +19,7 @@ import {
 } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { EndpointEvent, HandlerContext, isComplete, NOT_FOUND_GRACE_MS, onEvent } from '../lambda/multi-region-endpoint/handler';
+import { Pacer } from '../lambda/shared/pacer';
 import { OWNER_TAG_KEY } from '../lib/private/rules';
 
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/MailStack/0f1e2d3c-aaaa-bbbb-cccc-000000000001';
@@ -350,6 +351,46 @@ describe('Delete', () => {
     clock = T0 + 60_000;
     await expect(isComplete(del(result), ctx)).rejects.toThrow(
       "Timed out after 60 seconds waiting for SES multi-region endpoint 'orders-mail' to be deleted; last status: DELETING.");
+  });
+});
+
+describe('out of turns in onEvent: isComplete takes the work over', () => {
+  // A pacer whose turns end at T0 + 10 s (the Lambda's end); SES throttles every call until then.
+  const pacedCtx = (giveUpAt: number): HandlerContext => ({
+    ...ctx,
+    pacer: new Pacer({ schedule: { periodMs: 2000, slot: 0, slots: 1 }, now: () => clock, sleep: ctx.sleep, random: () => 0, giveUpAt }),
+  });
+
+  test('a Create that stays throttled is handed over, and isComplete creates it and waits for READY', async () => {
+    ses.on(CreateMultiRegionEndpointCommand).rejects(exception(TooManyRequestsException));
+    const result = await onEvent(event('Create'), pacedCtx(T0 + 10_000));
+    expect(result).toEqual({ PhysicalResourceId: 'orders-mail', Pending: true, CreatedAt: clock, WaitDeadline: clock + 60_000 });
+    expect(ses.commandCalls(CreateMultiRegionEndpointCommand).length).toBeGreaterThan(2);
+
+    ses.reset();
+    ses.on(CreateMultiRegionEndpointCommand).resolves({ Status: 'CREATING', EndpointId: 'abcdef12.g3h' });
+    ses.on(GetMultiRegionEndpointCommand).resolvesOnce(ready({ Status: 'CREATING' })).resolves(ready());
+    const done = await isComplete({ ...event('Create'), ...result }, { ...pacedCtx(Number.POSITIVE_INFINITY), pollWindowMs: 60_000 });
+    expect(done).toMatchObject({ IsComplete: true, Data: { EndpointId: 'abcdef12.g3h', Status: 'READY' } });
+    expect(ses.commandCalls(CreateMultiRegionEndpointCommand)).toHaveLength(1); // once per invocation, not per poll
+  });
+
+  test('in isComplete, a redo that meets a foreign endpoint fails it, untouched; one still throttled waits', async () => {
+    const pending = { ...event('Create'), PhysicalResourceId: 'orders-mail', Pending: true, CreatedAt: T0, WaitDeadline: T0 + 60_000 };
+    ses.on(CreateMultiRegionEndpointCommand).rejects(exception(TooManyRequestsException));
+    await expect(isComplete(pending, pacedCtx(T0 + 5_000))).resolves.toEqual({ IsComplete: false });
+    ses.reset();
+    ses.on(CreateMultiRegionEndpointCommand).rejects(exception(AlreadyExistsException));
+    ses.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: OWNER_TAG_KEY, Value: 'someone else' }] });
+    await expect(isComplete(pending, pacedCtx(Number.POSITIVE_INFINITY))).rejects.toThrow('was not created by this stack');
+    expect(writes()).toBe(1); // the Create SES refused
+  });
+
+  test('an Update handed over that finds the endpoint READY completes with its attributes', async () => {
+    const pending = { ...event('Update', { PhysicalResourceId: 'orders-mail', OldResourceProperties: props() }), Pending: true, WaitDeadline: T0 + 60_000 };
+    ses.on(GetMultiRegionEndpointCommand).resolves(ready());
+    ses.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: 'team', Value: 'mail' }, { Key: OWNER_TAG_KEY, Value: OWNER }] });
+    await expect(isComplete(pending, pacedCtx(Number.POSITIVE_INFINITY))).resolves.toMatchObject({ IsComplete: true, Data: { EndpointId: 'abcdef12.g3h' } });
   });
 });
 

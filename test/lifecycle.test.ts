@@ -231,6 +231,49 @@ test('throttling is retried in the resource\'s later turns, never taken for an e
   expect(state()).toMatchObject([{ name: 'orders-mail', status: 'READY' }]);
 });
 
+describe('when SES throttles onEvent for its whole invocation, isComplete takes over (throttling never fails a resource before its timeout)', () => {
+  // onEvent has 0.3 s of turns before its Lambda must end; isComplete has plenty.
+  const shortOnEvent = (event: Record<string, unknown>) => (handler as any).onEvent(event, { getRemainingTimeInMillis: () => 60_300 });
+  const untilComplete = async (event: Record<string, unknown>) => {
+    for (let i = 0; i < 100; i++) {
+      const result = await (handler as any).isComplete(JSON.parse(JSON.stringify(event)), { getRemainingTimeInMillis: () => 900_000 });
+      if (result.IsComplete) return result;
+    }
+    throw new Error('never complete');
+  };
+
+  test('Create: handed over, then created by isComplete, owned and READY', async () => {
+    emulator.failNext('CreateMultiRegionEndpoint', 'TooManyRequestsException', { times: 1000 });
+    const event = { ...request('Create'), RequestId: 'r1', ResourceType: 'Custom::SESMultiRegionEndpoint' };
+    const handedOver = await shortOnEvent(event);
+    expect(handedOver).toMatchObject({ PhysicalResourceId: 'orders-mail', Pending: true });
+    expect(emulator.calls.filter((c) => c.operation === 'CreateMultiRegionEndpoint').length).toBeGreaterThan(1);
+    expect(emulator.endpoints(REGION)).toEqual([]);
+    expect(logLines.some((l) => l.outcome === 'out of turns in onEvent, handed over to isComplete')).toBe(true);
+
+    emulator.clearInjections(); // SES lets calls through again
+    const done = await untilComplete({ ...event, ...handedOver });
+    expect(done.Data).toMatchObject({ EndpointName: 'orders-mail', Status: 'READY', EndpointId: emulator.endpoint(REGION, 'orders-mail')!.endpointId });
+    expect(state()).toEqual([{ name: 'orders-mail', status: 'READY', routes: ['us-west-2'], tags: { team: 'mail', [OWNER_TAG_KEY]: OWNER } }]);
+  });
+
+  test('Delete: handed over, then deleted by isComplete, only after the ownership check', async () => {
+    expect((await invokeProvider(handler, request('Create'))).Status).toBe('SUCCESS');
+    emulator.failNext('ListTagsForResource', 'TooManyRequestsException', { times: 1000 });
+    const event = { ...request('Delete', { PhysicalResourceId: 'orders-mail' }), RequestId: 'r2', ResourceType: 'Custom::SESMultiRegionEndpoint' };
+    const handedOver = await shortOnEvent(event);
+    expect(handedOver).toMatchObject({ PhysicalResourceId: 'orders-mail', Pending: true });
+    expect(operations()).not.toContain('DeleteMultiRegionEndpoint');
+
+    emulator.clearInjections();
+    await untilComplete({ ...event, ...handedOver });
+    expect(state()).toEqual([]);
+    // The first ListTagsForResource SES answered is isComplete's ownership check; the Delete follows it.
+    const resumed = emulator.calls.slice(emulator.calls.findIndex((c) => c.operation === 'ListTagsForResource' && !c.errorType));
+    expect(resumed.map((c) => c.operation).slice(0, 2)).toEqual(['ListTagsForResource', 'DeleteMultiRegionEndpoint']);
+  });
+});
+
 test("the account's endpoint quota gives a message that says so", async () => {
   emulator.options.maxEndpointsPerRegion = 0;
   const created = await invokeProvider(handler, request('Create'));

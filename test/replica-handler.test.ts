@@ -25,6 +25,7 @@ import {
   ReplicaEvent,
   ReplicaHandlerContext,
 } from '../lambda/replica-email-identity/handler';
+import { Pacer } from '../lambda/shared/pacer';
 import { OWNER_TAG_KEY } from '../lib/private/rules';
 
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/MailStack/0f1e2d3c-aaaa-bbbb-cccc-000000000001';
@@ -433,5 +434,38 @@ describe('parseProperties', () => {
 
   test('no properties at all lists what is missing', () => {
     expect(() => parseProperties(undefined, 'us-east-1')).toThrow('`ParentIdentityName` must be a domain name');
+  });
+});
+
+describe('out of turns in onEvent: isComplete takes the work over', () => {
+  const pacedCtx = (giveUpAt: number): ReplicaHandlerContext => ({
+    ...ctx,
+    pacer: new Pacer({ schedule: { periodMs: 2000, slot: 0, slots: 1 }, now: () => clock, sleep: ctx.sleep, random: () => 0, giveUpAt }),
+  });
+
+  test('a Create whose parent check stays throttled is handed over; isComplete checks the parent, creates and waits', async () => {
+    primary.on(GetEmailIdentityCommand).rejects(exception(TooManyRequestsException));
+    const result = await onEvent(event('Create'), pacedCtx(T0 + 10_000));
+    expect(result).toEqual({ PhysicalResourceId: 'us-west-2/example.com', Pending: true, CreatedAt: clock, WaitDeadline: clock + 60_000 });
+    expect(writes()).toBe(0);
+
+    primary.reset();
+    parent();
+    replica.on(CreateEmailIdentityCommand).resolves({});
+    replica.on(GetEmailIdentityCommand).resolvesOnce(pending()).resolves(identity('AWS_SES_US_EAST_1'));
+    const done = await isComplete({ ...event('Create'), ...result }, { ...pacedCtx(Number.POSITIVE_INFINITY), pollWindowMs: 60_000 });
+    expect(done).toMatchObject({ IsComplete: true, Data: { IdentityName: 'example.com', ReplicaRegion: 'us-west-2' } });
+    expect(replica.commandCalls(CreateEmailIdentityCommand)).toHaveLength(1);
+  });
+
+  test('a Delete handed over deletes only after isComplete\'s ownership check', async () => {
+    replica.on(ListTagsForResourceCommand).rejects(exception(TooManyRequestsException));
+    const del = event('Delete', { PhysicalResourceId: 'us-west-2/example.com' });
+    const result = await onEvent(del, pacedCtx(T0 + 10_000));
+    expect(result).toMatchObject({ PhysicalResourceId: 'us-west-2/example.com', Pending: true });
+    replica.reset();
+    replica.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: OWNER_TAG_KEY, Value: 'someone else' }] });
+    await expect(isComplete({ ...del, ...result }, pacedCtx(Number.POSITIVE_INFINITY))).resolves.toEqual({ IsComplete: true });
+    expect(writes()).toBe(0);
   });
 });

@@ -26,6 +26,7 @@ import {
   tagErrors,
   timeoutError,
 } from '../../lib/private/rules';
+import { orHandOver, resumingHandOver } from '../shared/handover';
 import { isTransient, OutOfTurnsError, Pacer, sendInTurn } from '../shared/pacer';
 import { pollWithin, PollingContext } from '../shared/polling';
 import { ProviderEvent } from '../shared/provider-event';
@@ -54,6 +55,8 @@ export interface OnEventResult {
   readonly Settled?: boolean;
   /** The attributes, when onEvent already knows them all (an Update that is Settled). */
   readonly Data?: Record<string, string>;
+  /** onEvent ran out of turns: isComplete does its work again first. */
+  readonly Pending?: boolean;
 }
 
 export interface IsCompleteResult {
@@ -339,6 +342,19 @@ async function isLookedUp(event: EndpointEvent, ctx: HandlerContext): Promise<Is
 /** The Provider framework's onEvent handler. */
 export async function onEvent(event: EndpointEvent, ctx: HandlerContext): Promise<OnEventResult> {
   if (event.ResourceType === LOOKUP_RESOURCE_TYPE) return onLookupEvent(event);
+  return orHandOver(() => onEventWork(event, ctx), () => {
+    // Out of turns: the physical id is already known (the properties were valid, or onEvent
+    // would have failed before its first call); isComplete does the rest.
+    const now = ctx.now();
+    const physicalId = event.RequestType === 'Delete'
+      ? event.PhysicalResourceId ?? ''
+      : parseProperties(event.ResourceProperties, targetOf(event).location.region).endpointName;
+    ctx.log({ operation: event.RequestType, endpointName: physicalId, outcome: 'out of turns in onEvent, handed over to isComplete' });
+    return { PhysicalResourceId: physicalId, Pending: true, CreatedAt: now, WaitDeadline: now + waitedSeconds(event) * 1000 };
+  });
+}
+
+async function onEventWork(event: EndpointEvent, ctx: HandlerContext): Promise<OnEventResult> {
   switch (event.RequestType) {
     case 'Create': return onCreate(event, ctx);
     case 'Update': return onUpdate(event, ctx);
@@ -427,9 +443,14 @@ async function checkOnce(event: EndpointEvent, ctx: HandlerContext): Promise<IsC
   } catch (error) {
     // Polling is idempotent: a transient failure that outlasted this invocation's turns just
     // waits for the next invocation, until the resource's own deadline.
-    if ((isTransient(error) || error instanceof OutOfTurnsError) && !timedOut(event, ctx)) return { IsComplete: false };
+    if (mayPass(error, event, ctx)) return { IsComplete: false };
     throw error;
   }
+}
+
+/** A failure that may pass (transient at SES, or no turn left to retry it) while the deadline has not. */
+function mayPass(error: unknown, event: EndpointEvent, ctx: HandlerContext): boolean {
+  return (isTransient(error) || error instanceof OutOfTurnsError) && !timedOut(event, ctx);
 }
 
 /**
@@ -437,5 +458,5 @@ async function checkOnce(event: EndpointEvent, ctx: HandlerContext): Promise<IsC
  * Polls for up to `pollWindowMs` within one invocation, then hands back to the framework.
  */
 export async function isComplete(event: EndpointEvent, ctx: HandlerContext): Promise<IsCompleteResult> {
-  return pollWithin(ctx, () => checkOnce(event, ctx));
+  return pollWithin(ctx, resumingHandOver(event, (e) => onEventWork(e, ctx), (e) => checkOnce(e, ctx), (error, e) => mayPass(error, e, ctx)));
 }

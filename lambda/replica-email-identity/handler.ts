@@ -33,6 +33,7 @@ import {
   ResourceTarget,
   timeoutError,
 } from '../../lib/private/rules';
+import { orHandOver, resumingHandOver } from '../shared/handover';
 import { isTransient, OutOfTurnsError, Pacer, sendInTurn } from '../shared/pacer';
 import { pollWithin, PollingContext } from '../shared/polling';
 import { ProviderEvent } from '../shared/provider-event';
@@ -68,6 +69,8 @@ export interface ReplicaOnEventResult {
   readonly Replacement?: boolean;
   readonly NothingToDelete?: boolean;
   readonly DeleteBusy?: boolean;
+  /** onEvent ran out of turns: isComplete does its work again first. */
+  readonly Pending?: boolean;
 }
 
 export interface ReplicaIsCompleteResult {
@@ -302,6 +305,21 @@ async function onDelete(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promis
 
 /** The Provider framework's onEvent handler. */
 export async function onEvent(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promise<ReplicaOnEventResult> {
+  return orHandOver(() => onEventWork(event, ctx), () => {
+    // Out of turns: the physical id is already known (the properties were valid, or onEvent
+    // would have failed before its first call); isComplete does the rest.
+    const now = ctx.now();
+    let physicalId = event.PhysicalResourceId ?? '';
+    if (event.RequestType !== 'Delete') {
+      const props = parseProperties(event.ResourceProperties, targetOf(event).location.region);
+      physicalId = replicaPhysicalId(props.replicaRegion, props.identityName);
+    }
+    ctx.log({ operation: event.RequestType, physicalId, outcome: 'out of turns in onEvent, handed over to isComplete' });
+    return { PhysicalResourceId: physicalId, Pending: true, CreatedAt: now, WaitDeadline: now + waitSecondsOf(event) * 1000 };
+  });
+}
+
+async function onEventWork(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promise<ReplicaOnEventResult> {
   switch (event.RequestType) {
     case 'Create': return onCreate(event, ctx);
     case 'Update': return onUpdate(event, ctx);
@@ -421,7 +439,8 @@ async function checkOnce(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promi
  * Polls for up to `pollWindowMs` within one invocation, then hands back to the framework.
  */
 export async function isComplete(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promise<ReplicaIsCompleteResult> {
-  return pollWithin(ctx, () => checkOnce(event, ctx));
+  const passing = (error: unknown, e: ReplicaEvent) => isPassing(error) && !timedOut(e, ctx);
+  return pollWithin(ctx, resumingHandOver(event, (e) => onEventWork(e, ctx), (e) => checkOnce(e, ctx), passing));
 }
 
 function capitalize(text: string): string {

@@ -120,3 +120,4 @@ export async function sendInTurn<T>(pacer: Pacer | undefined, operation: string,
     }
   }
 }
+

@@ -19,6 +19,11 @@ export interface ProviderEvent {
   readonly NothingToDelete?: boolean;
   /** Set by onEvent when the resource is already where it should be: isComplete asks SES nothing. */
   readonly Settled?: boolean;
+  /**
+   * Set by onEvent when it ran out of turns to call SES: isComplete does onEvent's work again
+   * (once per invocation) before it checks.
+   */
+  readonly Pending?: boolean;
   /** Attributes onEvent returned (the framework merges them with isComplete's). */
   readonly Data?: Record<string, string>;
 }

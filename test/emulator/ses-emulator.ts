@@ -487,6 +487,11 @@ export class SesEmulator {
     });
   }
 
+  /** Drops every `failNext` injection not used up yet. */
+  clearInjections(): void {
+    this.injections = [];
+  }
+
   /**
    * Env vars that point the real SDK client (and the bundled Lambda handler) at the emulator.
    * @param caller the access key id the client signs with: `callerStats()` reports by it
