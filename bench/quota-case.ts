@@ -95,7 +95,8 @@ async function main(): Promise<void> {
     const end = Date.now();
     const reports = await Promise.all(bystanders.map((b) => b.stop()));
     const ours = emulator.calls.filter((c) => c.caller === STACK_CALLER && c.at! >= start && c.at! <= end);
-    const perRegion = (pick: (c: typeof ours[number]) => boolean) => Object.fromEntries(regions.map((r) => [r, ours.filter((c) => c.region === r && pick(c)).length]));
+    const perRegion = (pick: (c: typeof ours[number]) => boolean) =>
+      Object.fromEntries(regions.map((r) => [r, ours.filter((c) => c.region === r && pick(c)).length]));
     let addedMs: number[] | undefined;
     if (phase === 'create') {
       addedMs = cfn.requests.slice(firstRequest)

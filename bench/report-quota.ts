@@ -54,7 +54,9 @@ function outcome(c: QuotaCase): string {
   const failed = c.result.phases.find((p) => !/_COMPLETE$/.test(p.status) || /ROLLBACK/.test(p.status) || p.failedResources > 0);
   const parts = [
     failed ? `${failed.phase}: ${failed.status}${failed.failedResources ? `, ${failed.failedResources} resource(s) failed` : ''}${failed.reason ? ` (${failed.reason.slice(0, 120)})` : ''}` : 'all phases complete',
-    c.result.leftBehind.length ? `left behind: ${c.result.leftBehind.join(', ')}` : 'nothing left behind',
+    c.result.leftBehind.length
+      ? `left behind: ${c.result.leftBehind.length} (${c.result.leftBehind.slice(0, 2).join(', ')}${c.result.leftBehind.length > 2 ? ', …' : ''})`
+      : 'nothing left behind',
     c.result.foreignIntact ? 'foreign untouched' : '**foreign touched**',
   ];
   return parts.join('; ');

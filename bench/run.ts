@@ -47,8 +47,26 @@ const QUOTA_SETTINGS = { provisioningMs: 10_000, deletionMs: 5_000, jitterMs: 5_
 // The latency section measures one-endpoint stacks (issue #11's latency goal is for one
 // endpoint; bigger stacks take turns, see the quota section).
 const SETTINGS: Settings = QUICK
-  ? { endpointsPerStack: 1, latencyRuns: 3, jitterMs: 5000, coldStartRuns: 5, coldStartWarmupRuns: 1, synthRuns: 2, synthValidatedRuns: 1, quota: QUOTA_SETTINGS }
-  : { endpointsPerStack: 1, latencyRuns: 12, jitterMs: 5000, coldStartRuns: 20, coldStartWarmupRuns: 2, synthRuns: 5, synthValidatedRuns: 3, quota: QUOTA_SETTINGS };
+  ? {
+    endpointsPerStack: 1,
+    latencyRuns: 3,
+    jitterMs: 5000,
+    coldStartRuns: 5,
+    coldStartWarmupRuns: 1,
+    synthRuns: 2,
+    synthValidatedRuns: 1,
+    quota: QUOTA_SETTINGS,
+  }
+  : {
+    endpointsPerStack: 1,
+    latencyRuns: 12,
+    jitterMs: 5000,
+    coldStartRuns: 20,
+    coldStartWarmupRuns: 2,
+    synthRuns: 5,
+    synthValidatedRuns: 3,
+    quota: QUOTA_SETTINGS,
+  };
 /** The quota cases, each run with this checkout and with the library before issue #11. */
 const QUOTA_SHAPES = QUICK
   ? [{ shape: 'endpoints' as const, count: 1 }, { shape: 'endpoints' as const, count: 3 }, { shape: 'replicas' as const, count: 2 }]
