@@ -351,6 +351,9 @@ export class MultiRegionEndpoint extends MultiRegionEndpointBase implements ITag
   /** The endpoint's tags: `props.tags` merged with what `Tags.of()` adds. */
   public readonly tags: TagManager;
 
+  /** The custom resource that is the endpoint in the template. */
+  private readonly resource: CustomResource;
+
   /**
    * @param scope the construct scope; the endpoint is created in its stack's region
    * @param id the construct id
@@ -392,6 +395,7 @@ export class MultiRegionEndpoint extends MultiRegionEndpointBase implements ITag
     provider.schedule(resource);
     // The handler's permissions must outlive the endpoint when the stack is deleted.
     resource.node.addDependency(provider.role);
+    this.resource = resource;
 
     this.endpointName = this.getResourceNameAttribute(resource.ref);
     this.endpointId = resource.getAttString('EndpointId');
@@ -410,6 +414,16 @@ export class MultiRegionEndpoint extends MultiRegionEndpointBase implements ITag
    */
   public addReplicaIdentity(id: string, parent: ses.IEmailIdentity, options?: ReplicaEmailIdentityOptions): ReplicaEmailIdentity {
     return ReplicaEmailIdentity.forEmailIdentity(this, id, parent, this.secondaryRegion, options);
+  }
+
+  /**
+   * What happens to the endpoint when it is removed from the stack or replaced, as on any
+   * L2 construct (the same as the `removalPolicy` prop).
+   *
+   * @param policy RETAIN keeps the endpoint in SES; DESTROY deletes it (and waits until it is gone)
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    this.resource.applyRemovalPolicy(policy);
   }
 
   /** The merged tags as SES takes them, sorted by key (a list: keys like `__proto__` survive). */

@@ -130,6 +130,9 @@ export class ReplicaEmailIdentity extends Resource {
    */
   public readonly signingAttributesOrigin: string;
 
+  /** The custom resource that is the replica in the template. */
+  private readonly resource: CustomResource;
+
   /**
    * @param scope the construct scope; the parent is in its stack's region
    * @param id the construct id
@@ -203,6 +206,7 @@ export class ReplicaEmailIdentity extends Resource {
     // The handler's permissions must outlive the replica when it is deleted.
     resource.node.addDependency(policy);
     provider.schedule(resource);
+    this.resource = resource;
 
     for (const element of [resource.node.defaultChild, policy.node.defaultChild] as CfnElement[]) {
       element.overrideLogicalId(`${stack.getLogicalId(element)}${suffix}`);
@@ -211,6 +215,16 @@ export class ReplicaEmailIdentity extends Resource {
     this.identityName = resource.getAttString('IdentityName');
     this.identityArn = resource.getAttString('IdentityArn');
     this.signingAttributesOrigin = resource.getAttString('SigningAttributesOrigin');
+  }
+
+  /**
+   * What happens to the replica when it is removed from the stack or replaced, as on any
+   * L2 construct (the same as the `removalPolicy` option).
+   *
+   * @param policy RETAIN keeps the replica identity in SES; DESTROY deletes it (and waits until it is gone)
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    this.resource.applyRemovalPolicy(policy);
   }
 }
 

@@ -210,6 +210,8 @@ describe('IAM', () => {
         Effect: 'Allow',
         Action: ['ses:CreateMultiRegionEndpoint', 'ses:TagResource', 'ses:UntagResource', 'ses:ListTagsForResource'],
         Resource: '*',
+        // Issue #12: '*' only in the stack's region, where the endpoints live.
+        Condition: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } },
       },
     ]);
     const slr = statements.find((s: any) => s.Action === 'iam:CreateServiceLinkedRole');

@@ -25,7 +25,7 @@ const GENERATED_NAME_CONSTRUCT_RUNS = 25;
 
 /** The four props, in the order the construct validates them (it throws on the first invalid one). */
 const PROPS = [
-  { category: 'region', synth: 'secondaryRegion', handler: 'Details.RouteDetails[0].Region' },
+  { category: 'region', synth: 'secondaryRegion', handler: 'secondaryRegion' },
   { category: 'name', synth: 'endpointName', handler: 'EndpointName' },
   { category: 'tags', synth: 'tags', handler: 'Tags' },
   { category: 'timeout', synth: 'timeout', handler: 'TimeoutSeconds' },

@@ -99,7 +99,9 @@ export function parseProperties(raw: Record<string, unknown> | undefined, primar
     errors.push(`\`Details.RouteDetails\` must hold exactly one route (the secondary region), got: ${JSON.stringify(routes)}`);
   } else {
     secondaryRegion = (routes[0] as { Region?: unknown })?.Region as string;
-    const regionError = secondaryRegionError(secondaryRegion, primaryRegion, 'Details.RouteDetails[0].Region');
+    // Named as the construct's prop: what the user wrote (in an env-agnostic stack, the primary
+    // region is known only here).
+    const regionError = secondaryRegionError(secondaryRegion, primaryRegion, 'secondaryRegion');
     if (regionError) errors.push(regionError);
   }
 
@@ -209,16 +211,22 @@ async function createEndpoint(ctx: HandlerContext, props: EndpointProperties, ta
 async function syncTags(ctx: HandlerContext, props: EndpointProperties, target: Target, current: Record<string, string>): Promise<void> {
   const name = props.endpointName;
   const arn = endpointArn(target.location, name);
-  const desired = desiredTags(props, target);
-  const wantedKeys = new Set(desired.map((t) => t.Key));
-  const toRemove = Object.keys(current).filter((key) => !wantedKeys.has(key) && !key.toLowerCase().startsWith('aws:'));
-  const toSet = desired.filter((t) => current[t.Key] !== t.Value);
+  const { toRemove, toSet } = tagChanges(desiredTags(props, target), current);
   if (toRemove.length > 0) {
     await call(ctx, 'UntagResource', name, new UntagResourceCommand({ ResourceArn: arn, TagKeys: toRemove }));
   }
   if (toSet.length > 0) {
     await call(ctx, 'TagResource', name, new TagResourceCommand({ ResourceArn: arn, Tags: toSet }));
   }
+}
+
+/** The tag keys to remove and the tags to set to bring `current` to `desired` (never keys under `aws:`). */
+function tagChanges(desired: ReadonlyArray<{ Key: string; Value: string }>, current: Record<string, string>) {
+  const wantedKeys = new Set(desired.map((t) => t.Key));
+  return {
+    toRemove: Object.keys(current).filter((key) => !wantedKeys.has(key) && !key.toLowerCase().startsWith('aws:')),
+    toSet: desired.filter((t) => current[t.Key] !== t.Value),
+  };
 }
 
 async function onCreate(event: EndpointEvent, ctx: HandlerContext): Promise<OnEventResult> {
@@ -246,7 +254,16 @@ async function onUpdate(event: EndpointEvent, ctx: HandlerContext): Promise<OnEv
   if (currentRegion !== props.secondaryRegion) {
     throw new Error(`Cannot change the secondary region of SES multi-region endpoint '${currentName}' from ${currentRegion} to ${props.secondaryRegion} in place: SES cannot change routes. Change endpointName too (or omit it so the library generates a name), and CloudFormation will replace the endpoint. Nothing was changed.`);
   }
-  await syncTags(ctx, props, target, tags);
+  if (tags[OWNER_TAG_KEY] === target.owner) {
+    await syncTags(ctx, props, target, tags);
+  } else {
+    // Not ours (any more): writing its tags would take it over. Only an update that would
+    // write nothing goes through (a rollback back to the tags it has).
+    const { toRemove, toSet } = tagChanges(props.tags, Object.fromEntries(Object.entries(tags).filter(([key]) => key !== OWNER_TAG_KEY)));
+    if (toRemove.length > 0 || toSet.length > 0) {
+      throw new Error(`SES multi-region endpoint '${currentName}' in ${target.location.region} is not owned by this resource (its ${OWNER_TAG_KEY} tag is ${JSON.stringify(tags[OWNER_TAG_KEY] ?? null)}): its tags were left untouched. Give this resource another endpointName, or remove it from the stack and import the endpoint.`);
+    }
+  }
   const deadline = ctx.now() + props.timeoutSeconds * 1000;
   if (endpoint.Status === 'READY') {
     // Nothing to wait for: isComplete need not ask SES again.
@@ -324,6 +341,12 @@ async function isLookedUp(event: EndpointEvent, ctx: HandlerContext): Promise<Is
   const endpoint = await getEndpoint(ctx, name);
   if (endpoint === undefined) {
     throw new Error(`No SES multi-region endpoint named '${name}' exists in ${location.region} (only endpoints whose primary region is the stack's region can be looked up): check the name, or create it first.`);
+  }
+  // An endpoint that cannot send is no endpoint to send through: wait while it is being
+  // created, fail on anything else.
+  if (endpoint.Status === 'CREATING') return { IsComplete: false };
+  if (endpoint.Status !== 'READY') {
+    throw new Error(`The SES multi-region endpoint '${name}' in ${location.region} has status ${endpoint.Status ?? 'unknown'}, not READY: it cannot be sent through. Fix or recreate it, then deploy again.`);
   }
   const secondary = secondaryRegionOf(endpoint, location.region) ?? '';
   return {

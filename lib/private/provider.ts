@@ -128,9 +128,11 @@ export class SesProvider extends Construct {
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'CreateAndTagEndpoints',
       // SES defines no resource type for these actions (Create has no ARN yet; the tag
-      // actions list none for multi-region endpoints), so IAM only accepts '*' here.
+      // actions list none for multi-region endpoints), so IAM only accepts '*' here; the
+      // condition keeps them in the region the endpoints live in (the stack's).
       actions: ['ses:CreateMultiRegionEndpoint', 'ses:TagResource', 'ses:UntagResource', 'ses:ListTagsForResource'],
       resources: ['*'],
+      conditions: { StringEquals: { 'aws:RequestedRegion': stack.region } },
     }));
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'CreateSesServiceLinkedRole',
@@ -144,7 +146,8 @@ export class SesProvider extends Construct {
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason: 'ses:CreateMultiRegionEndpoint, ses:TagResource, ses:UntagResource and ses:ListTagsForResource have no resource type '
-          + 'for multi-region endpoints in the IAM service authorization reference, so IAM only accepts "*" for them.',
+          + 'for multi-region endpoints in the IAM service authorization reference, so IAM only accepts "*" for them; '
+          + 'the condition aws:RequestedRegion keeps them in the stack\'s region, where the endpoints live.',
       },
       {
         id: `AwsSolutions-IAM5[Resource::${nagResourceId(stack, serviceLinkedRoles)}]`,

@@ -443,6 +443,15 @@ export class CloudFormationDriver {
       const [sep, text] = value['Fn::Split'];
       return String(this.resolve(template, text)).split(sep);
     }
+    if (keys.length === 1 && keys[0] === 'Fn::Sub') {
+      // 'text ${Name} ${Logical.Attr}', or [text, { Name: value }]: env-agnostic stacks use it for asset locations.
+      const [text, vars] = Array.isArray(value['Fn::Sub']) ? value['Fn::Sub'] : [value['Fn::Sub'], {}];
+      return String(text).replace(/\$\{([^}!]+)\}/g, (_match: string, name: string) => {
+        if (name in vars) return String(this.resolve(template, vars[name]));
+        const [id, attribute] = name.split('.');
+        return String(attribute === undefined ? this.ref(template, id) : this.getAtt(id, attribute));
+      });
+    }
     if (keys.length === 1 && keys[0].startsWith('Fn::')) throw new Error(`The driver does not support ${keys[0]}`);
     return Object.fromEntries(keys.map((k) => [k, this.resolve(template, value[k])]).filter(([, v]) => v !== undefined));
   }

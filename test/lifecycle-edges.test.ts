@@ -1,0 +1,133 @@
+/**
+ * Lifecycle edges a real account hits (issue #12): synthesized stacks played by the
+ * CloudFormation driver, running the bundled handler, against the SESv2 emulator. Every
+ * scenario asserts what exists in the emulator at the end, not only the reported status.
+ */
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { MultiRegionEndpoint } from '../lib';
+import { SesEmulator } from './emulator/ses-emulator';
+import { CloudFormationDriver } from './support/cloudformation-driver';
+import { OWNER_TAG_KEY } from '../lib/private/rules';
+
+const REGION = 'us-east-1';
+const STACK = 'MailStack';
+let emulator: SesEmulator;
+
+beforeAll(async () => {
+  emulator = await SesEmulator.start();
+});
+afterAll(async () => emulator?.stop());
+beforeEach(() => {
+  emulator.reset();
+  emulator.options = { provisioningDelayMs: 60, deletionDelayMs: 40, notFoundAfterCreateMs: 20, replicaVerificationDelayMs: 60 };
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+});
+afterEach(() => jest.restoreAllMocks());
+
+function synth(build: (stack: Stack) => void, env: { region?: string } = { region: REGION }): CloudAssembly {
+  const app = new App();
+  build(new Stack(app, STACK, env.region ? { env: { region: env.region, account: '123456789012' } } : undefined));
+  return app.synth();
+}
+
+function driver(region = REGION): CloudFormationDriver {
+  return new CloudFormationDriver({ stackName: STACK, region, lambdaEnv: { ...emulator.clientEnv(region), SES_CALL_PERIOD_MS: '20' } });
+}
+
+const names = (region = REGION) => emulator.endpoints(region).map((e) => e.endpointName).sort();
+
+describe('lookups are read-only for real (item 8)', () => {
+  const lookupStack = () => synth((stack) => {
+    MultiRegionEndpoint.fromEndpointName(stack, 'Orders', 'orders');
+  });
+
+  test('a stack whose only use of the library is a lookup gets read permission alone', () => {
+    const template = lookupStack().getStackArtifact(STACK).template;
+    const actions = Object.values<any>(template.Resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((r) => r.Properties.PolicyDocument.Statement.flatMap((s: any) => [s.Action].flat()))
+      .filter((action: string) => /^(ses|iam):/.test(action));
+    expect(actions).toEqual(['ses:GetMultiRegionEndpoint']);
+  });
+
+  test('the lookup waits while the endpoint is CREATING, then reads it READY', async () => {
+    emulator.seed({ region: REGION, endpointName: 'orders', routes: ['us-west-2'], status: 'CREATING' });
+    const cfn = driver();
+    const deployed = cfn.deploy(lookupStack());
+    setTimeout(() => { emulator.endpoint(REGION, 'orders')!.status = 'READY'; }, 300);
+    expect(await deployed).toMatchObject({ status: 'CREATE_COMPLETE' });
+    expect(emulator.calls.filter((c) => c.operation !== 'GetMultiRegionEndpoint')).toEqual([]);
+  });
+
+  test.each(['FAILED', 'DELETING'] as const)('a lookup of an endpoint that is %s fails naming the status, and touches nothing', async (status) => {
+    emulator.seed({ region: REGION, endpointName: 'orders', routes: ['us-west-2'], status });
+    const result = await driver().deploy(lookupStack());
+    expect(result).toMatchObject({ status: 'ROLLBACK_COMPLETE' });
+    expect(result.reason).toContain(`The SES multi-region endpoint 'orders' in us-east-1 has status ${status}, not READY`);
+    expect(emulator.calls.map((c) => c.operation)).toEqual(expect.arrayContaining(['GetMultiRegionEndpoint']));
+    expect(emulator.calls.filter((c) => c.operation !== 'GetMultiRegionEndpoint')).toEqual([]);
+    expect(emulator.endpoint(REGION, 'orders')!.status).toBe(status);
+  });
+});
+
+describe('ownership is checked on every write (item 4)', () => {
+  test('an update never re-tags (and so takes over) an endpoint another owner holds now; the rollback goes through', async () => {
+    const build = (team: string) => synth((stack) => {
+      new MultiRegionEndpoint(stack, 'Global', { secondaryRegion: 'us-west-2', endpointName: 'orders', tags: { team } });
+    });
+    const cfn = driver();
+    expect(await cfn.deploy(build('mail'))).toMatchObject({ status: 'CREATE_COMPLETE' });
+    // Someone else's tool took the endpoint over (or deleted and recreated it under the same name).
+    const endpoint = emulator.endpoint(REGION, 'orders')!;
+    endpoint.tags = { ...endpoint.tags, [OWNER_TAG_KEY]: 'another-stack' };
+    const before = JSON.stringify(endpoint.tags);
+    const writesBefore = emulator.calls.length;
+
+    const result = await cfn.deploy(build('email'));
+    expect(result).toMatchObject({ status: 'UPDATE_ROLLBACK_COMPLETE' });
+    expect(result.reason).toContain("SES multi-region endpoint 'orders' in us-east-1 is not owned by this resource");
+    expect(JSON.stringify(emulator.endpoint(REGION, 'orders')!.tags)).toBe(before);
+    expect(emulator.calls.slice(writesBefore).filter((c) => /^(Tag|Untag|Delete|Create)/.test(c.operation))).toEqual([]);
+  });
+});
+
+describe('CDK conventions (item 7)', () => {
+  test('applyRemovalPolicy(RETAIN) on the endpoint and on the replica keeps both in SES when the stack is destroyed', async () => {
+    emulator.seedIdentity({ region: REGION, name: 'example.com' });
+    const assembly = synth((stack) => {
+      const endpoint = new MultiRegionEndpoint(stack, 'Global', { secondaryRegion: 'us-west-2', endpointName: 'orders' });
+      endpoint.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      const replica = endpoint.addReplicaIdentity('Replica', ses.EmailIdentity.fromEmailIdentityName(stack, 'Parent', 'example.com'));
+      replica.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    });
+    const cfn = driver();
+    expect(await cfn.deploy(assembly)).toMatchObject({ status: 'CREATE_COMPLETE' });
+    expect(await cfn.destroy()).toMatchObject({ status: 'DELETE_COMPLETE' });
+    expect(names()).toEqual(['orders']);
+    expect(emulator.identities('us-west-2').map((i) => i.identityName)).toEqual(['example.com']);
+    expect(emulator.calls.filter((c) => /^Delete/.test(c.operation))).toEqual([]);
+  });
+
+  test('an env-agnostic stack works where it is deployed: the primary is that region', async () => {
+    const assembly = synth((stack) => {
+      new MultiRegionEndpoint(stack, 'Global', { secondaryRegion: 'us-west-2', endpointName: 'orders' });
+    }, {});
+    const cfn = driver('eu-west-1');
+    expect(await cfn.deploy(assembly)).toMatchObject({ status: 'CREATE_COMPLETE' });
+    expect(emulator.endpoint('eu-west-1', 'orders')).toMatchObject({ status: 'READY', routes: ['us-west-2'] });
+    expect(await cfn.destroy()).toMatchObject({ status: 'DELETE_COMPLETE' });
+    expect(emulator.endpoints()).toEqual([]);
+  });
+
+  test('an env-agnostic stack deployed in its own secondary region fails naming `secondaryRegion`, before any SES call', async () => {
+    const assembly = synth((stack) => {
+      new MultiRegionEndpoint(stack, 'Global', { secondaryRegion: 'us-west-2', endpointName: 'orders' });
+    }, {});
+    const result = await driver('us-west-2').deploy(assembly);
+    expect(result).toMatchObject({ status: 'ROLLBACK_COMPLETE' });
+    expect(result.reason).toContain("`secondaryRegion` must differ from the primary region (the stack's region, where the endpoint is created), got: 'us-west-2'");
+    expect(emulator.calls).toEqual([]);
+  });
+});
