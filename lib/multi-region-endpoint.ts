@@ -25,6 +25,7 @@ import {
   generatedNamePrefix,
   LOOKUP_RESOURCE_TYPE,
   secondaryRegionError,
+  serviceTimeoutSeconds,
   tagErrors,
   timeoutError,
 } from './private/rules';
@@ -246,8 +247,9 @@ export interface MultiRegionEndpointProps {
 
   /**
    * How long to wait for the endpoint to become READY, or to disappear after deletion,
-   * before the deployment fails. Between 5 seconds and 60 minutes (the Provider
-   * framework's limit), in whole seconds.
+   * before the deployment fails. Between 5 seconds and 55 minutes, in whole
+   * seconds (CloudFormation gives a custom resource at most 60 minutes; the library keeps 5
+   * of them to fail with its own message).
    *
    * @default Duration.minutes(30)
    */
@@ -318,6 +320,8 @@ export class MultiRegionEndpoint extends MultiRegionEndpointBase implements ITag
           serviceToken: provider.serviceToken,
           resourceType: MultiRegionEndpoint.LOOKUP_RESOURCE_TYPE,
           properties: { EndpointName: endpointName },
+          // The lookup waits at most the default timeout for an endpoint still CREATING.
+          serviceTimeout: Duration.seconds(serviceTimeoutSeconds(DEFAULT_TIMEOUT_SECONDS)),
         });
         provider.schedule(lookup);
         lookup.node.addDependency(provider.role);
@@ -368,7 +372,7 @@ export class MultiRegionEndpoint extends MultiRegionEndpointBase implements ITag
     this.primaryRegion = stack.region;
     this.secondaryRegion = props.secondaryRegion;
     validateSecondaryRegion(props.secondaryRegion, stack.region);
-    const endpointName = props.endpointName ?? generatedEndpointName(generatedNamePrefix(stack.stackName, this.node.path), props.secondaryRegion);
+    const endpointName = props.endpointName ?? generatedEndpointName(generatedNamePrefix(stableStackName(stack), this.node.path), props.secondaryRegion);
     if (props.endpointName !== undefined) {
       validateEndpointName(props.endpointName);
       validateUniqueName(provider, props.endpointName, this.node.path);
@@ -391,6 +395,8 @@ export class MultiRegionEndpoint extends MultiRegionEndpointBase implements ITag
         TimeoutSeconds: timeoutSeconds,
       },
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      // CloudFormation's own limit, past the handler's: the handler's message comes first.
+      serviceTimeout: Duration.seconds(serviceTimeoutSeconds(timeoutSeconds)),
     });
     provider.schedule(resource);
     // The handler's permissions must outlive the endpoint when the stack is deleted.
@@ -430,6 +436,18 @@ export class MultiRegionEndpoint extends MultiRegionEndpointBase implements ITag
   private renderedTags(): Array<{ Key: string; Value: string }> {
     return this.tags.renderTags() ?? [];
   }
+}
+
+/**
+ * The stack name that generated names hash: the root stack's, because a nested stack's own
+ * name is a token whose text changes with every unrelated token created before it (and a
+ * changed name replaces the endpoint); '' when even that is a token (the construct path,
+ * which the name hashes too, still tells endpoints apart).
+ */
+function stableStackName(stack: Stack): string {
+  let root = stack;
+  while (root.nestedStackParent) root = root.nestedStackParent;
+  return Token.isUnresolved(root.stackName) ? '' : root.stackName;
 }
 
 function validateEndpointName(name: string, prop = 'endpointName'): void {

@@ -11,7 +11,7 @@ import {
   replicaTargetHash,
   REPLICA_RESOURCE_TYPE,
 } from './private/replica-rules';
-import { DEFAULT_TIMEOUT_SECONDS, timeoutError } from './private/rules';
+import { DEFAULT_TIMEOUT_SECONDS, serviceTimeoutSeconds, timeoutError } from './private/rules';
 
 /**
  * Options of a {@link ReplicaEmailIdentity}, beside what it replicates and where.
@@ -26,8 +26,9 @@ export interface ReplicaEmailIdentityOptions {
 
   /**
    * How long to wait for the replica to be verified for sending, or to disappear after
-   * deletion, before the deployment fails. Between 5 seconds and 60 minutes (the Provider
-   * framework's limit), in whole seconds.
+   * deletion, before the deployment fails. Between 5 seconds and 55 minutes, in whole
+   * seconds (CloudFormation gives a custom resource at most 60 minutes; the library keeps 5
+   * of them to fail with its own message).
    *
    * @default Duration.minutes(30)
    */
@@ -202,6 +203,8 @@ export class ReplicaEmailIdentity extends Resource {
         TimeoutSeconds: timeoutSeconds,
       },
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      // CloudFormation's own limit, past the handler's: the handler's message comes first.
+      serviceTimeout: Duration.seconds(serviceTimeoutSeconds(timeoutSeconds)),
     });
     // The handler's permissions must outlive the replica when it is deleted.
     resource.node.addDependency(policy);

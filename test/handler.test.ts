@@ -406,7 +406,8 @@ describe('the read-only lookup (fromEndpointName)', () => {
   });
 
   test('onEvent makes no SES call; isComplete reads the endpoint', async () => {
-    expect(await onEvent(lookup('Create'), ctx)).toEqual({ PhysicalResourceId: 'orders-mail' });
+    // It waits for a CREATING endpoint up to the default timeout.
+    expect(await onEvent(lookup('Create'), ctx)).toEqual({ PhysicalResourceId: 'orders-mail', WaitDeadline: T0 + 1_800_000 });
     expect(ses.calls()).toHaveLength(0);
     ses.on(GetMultiRegionEndpointCommand).resolves(ready({ Routes: [{ Region: 'us-east-1' }, { Region: 'us-west-2' }] }));
     await expect(isComplete(lookup('Create', { PhysicalResourceId: 'orders-mail' }), ctx)).resolves.toEqual({

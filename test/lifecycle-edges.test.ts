@@ -3,13 +3,14 @@
  * CloudFormation driver, running the bundled handler, against the SESv2 emulator. Every
  * scenario asserts what exists in the emulator at the end, not only the reported status.
  */
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { MultiRegionEndpoint } from '../lib';
 import { SesEmulator } from './emulator/ses-emulator';
 import { CloudFormationDriver } from './support/cloudformation-driver';
-import { OWNER_TAG_KEY } from '../lib/private/rules';
+import { generatedEndpointName, generatedNamePrefix, OWNER_TAG_KEY } from '../lib/private/rules';
 
 const REGION = 'us-east-1';
 const STACK = 'MailStack';
@@ -90,6 +91,62 @@ describe('ownership is checked on every write (item 4)', () => {
     expect(result.reason).toContain("SES multi-region endpoint 'orders' in us-east-1 is not owned by this resource");
     expect(JSON.stringify(emulator.endpoint(REGION, 'orders')!.tags)).toBe(before);
     expect(emulator.calls.slice(writesBefore).filter((c) => /^(Tag|Untag|Delete|Create)/.test(c.operation))).toEqual([]);
+  });
+});
+
+describe("CloudFormation's own timeout (item 6)", () => {
+  test('every custom resource sets ServiceTimeout past its own timeout; the handler takes it among the properties and a timeout change writes nothing', async () => {
+    emulator.seedIdentity({ region: REGION, name: 'example.com' });
+    const build = (minutes: number) => synth((stack) => {
+      const endpoint = new MultiRegionEndpoint(stack, 'Global', { secondaryRegion: 'us-west-2', endpointName: 'orders', timeout: Duration.minutes(minutes) });
+      endpoint.addReplicaIdentity('Replica', ses.EmailIdentity.fromEmailIdentityName(stack, 'Parent', 'example.com'), { timeout: Duration.minutes(minutes) });
+      MultiRegionEndpoint.fromEndpointName(stack, 'Lookup', 'orders').node.addDependency(endpoint);
+    });
+    const first = build(10);
+    const resources = Object.values<any>(first.getStackArtifact(STACK).template.Resources).filter((r) => r.Type.startsWith('Custom::'));
+    expect(resources.map((r) => [r.Type, r.Properties.ServiceTimeout]).sort()).toEqual([
+      ['Custom::SESMultiRegionEndpoint', '900'], // 10 min + 5
+      ['Custom::SESMultiRegionEndpointLookup', '2100'], // the lookup's 30 min + 5
+      ['Custom::SESReplicaEmailIdentity', '900'],
+    ]);
+    const cfn = driver();
+    expect(await cfn.deploy(first)).toMatchObject({ status: 'CREATE_COMPLETE' });
+    const writes = () => emulator.calls.filter((c) => /^(Create|Delete|Tag|Untag)/.test(c.operation)).length;
+    const before = writes();
+    expect(await cfn.deploy(build(55))).toMatchObject({ status: 'UPDATE_COMPLETE' });
+    expect(writes()).toBe(before);
+    expect(await cfn.destroy()).toMatchObject({ status: 'DELETE_COMPLETE' });
+    expect(emulator.endpoints()).toEqual([]);
+  });
+
+  test('a timeout beyond 55 minutes fails at synth, naming CloudFormation\'s limit', () => {
+    expect(() => synth((stack) => {
+      new MultiRegionEndpoint(stack, 'Global', { secondaryRegion: 'us-west-2', timeout: Duration.minutes(60) });
+    })).toThrow('`timeout` must be a whole number of seconds between 5 seconds and 55 minutes (CloudFormation gives a custom resource at most 60 minutes');
+  });
+});
+
+describe('generated names do not change between synths (item 2)', () => {
+  const generatedName = (unrelatedTokensFirst: number, build: (app: App, stack: Stack) => Stack) => {
+    const app = new App();
+    const parent = new Stack(app, STACK, { env: { region: REGION, account: '123456789012' } });
+    for (let i = 0; i < unrelatedTokensFirst; i++) new CfnParameter(parent, `Unrelated${i}`, { default: 'x' });
+    const holder = build(app, parent);
+    new MultiRegionEndpoint(holder, 'Global', { secondaryRegion: 'us-west-2' });
+    const [resource] = Object.values<any>(Template.fromStack(holder).findResources(MultiRegionEndpoint.RESOURCE_TYPE));
+    return resource.Properties.EndpointName;
+  };
+
+  test('in a NestedStack, unrelated tokens created earlier in the app change nothing', () => {
+    const inNested = (app: App, parent: Stack) => new NestedStack(parent, 'Mail');
+    const names = [0, 1, 5].map((n) => generatedName(n, inNested));
+    expect(new Set(names).size).toBe(1);
+    expect(names[0]).toMatch(/Mail-Global-[0-9a-f]{8}-us-west-2/);
+    expect(names[0]).not.toContain('Token');
+  });
+
+  test('a top-level stack keeps the names it has always had (hash of the stack name and the construct path)', () => {
+    expect(generatedName(3, (app, parent) => parent)).toBe(generatedEndpointName(generatedNamePrefix(STACK, `${STACK}/Global`), 'us-west-2'));
   });
 });
 

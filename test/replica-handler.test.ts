@@ -201,7 +201,7 @@ describe('Create', () => {
     ['a malformed region', { ReplicaRegion: 'mars' }, "`ReplicaRegion` must be an AWS region name such as 'us-west-2', got: 'mars'"],
     ['the primary as replica region', { ReplicaRegion: 'us-east-1' }, "`ReplicaRegion` must differ from the primary region (the stack's region, where the parent identity is), got: 'us-east-1'"],
     ['a bad timeout', { TimeoutSeconds: 'soon' }, '`TimeoutSeconds` must be a whole number of seconds'],
-    ['a timeout too long', { TimeoutSeconds: '3601' }, '`TimeoutSeconds` must be a whole number of seconds between 5 seconds and 60 minutes'],
+    ['a timeout too long', { TimeoutSeconds: '3301' }, '`TimeoutSeconds` must be a whole number of seconds between 5 seconds and 55 minutes'],
     ['an unknown property', { Extra: 1 }, "unknown property 'Extra'"],
   ])('refuses %s before calling SES', async (_, overrides, message) => {
     await expect(onEvent(event('Create', { ResourceProperties: props(overrides) }), ctx)).rejects.toThrow(message);

@@ -77,7 +77,8 @@ export const NOT_FOUND_GRACE_MS = 60_000;
 /** How often onEvent asks again for the tags of an endpoint SES says exists but cannot find yet. */
 export const TAGS_RETRY_INTERVAL_MS = 1_000;
 
-const KNOWN_PROPERTIES = new Set(['ServiceToken', 'EndpointName', 'Details', 'Tags', 'TimeoutSeconds']);
+/** ServiceTimeout is CloudFormation's own, passed on among the properties (it changes nothing at SES). */
+const KNOWN_PROPERTIES = new Set(['ServiceToken', 'ServiceTimeout', 'EndpointName', 'Details', 'Tags', 'TimeoutSeconds']);
 
 /**
  * Validates the resource properties with the same rules the construct applies at synth
@@ -324,14 +325,14 @@ async function onDelete(event: EndpointEvent, ctx: HandlerContext): Promise<OnEv
  * The read-only lookup behind `MultiRegionEndpoint.fromEndpointName()`: it only reads
  * the endpoint (in isComplete) and never creates, modifies or deletes it.
  */
-function onLookupEvent(event: EndpointEvent): OnEventResult {
+function onLookupEvent(event: EndpointEvent, now: number): OnEventResult {
   const name = event.ResourceProperties?.EndpointName;
   if (event.RequestType === 'Delete') {
     return { PhysicalResourceId: event.PhysicalResourceId ?? '', NothingToDelete: true };
   }
   const nameError = endpointNameError(name, 'EndpointName');
   if (nameError) throw new Error(`Invalid properties for the SES multi-region endpoint lookup: ${nameError}`);
-  return { PhysicalResourceId: name as string };
+  return { PhysicalResourceId: name as string, WaitDeadline: now + DEFAULT_TIMEOUT_SECONDS * 1000 };
 }
 
 async function isLookedUp(event: EndpointEvent, ctx: HandlerContext): Promise<IsCompleteResult> {
@@ -344,7 +345,10 @@ async function isLookedUp(event: EndpointEvent, ctx: HandlerContext): Promise<Is
   }
   // An endpoint that cannot send is no endpoint to send through: wait while it is being
   // created, fail on anything else.
-  if (endpoint.Status === 'CREATING') return { IsComplete: false };
+  if (endpoint.Status === 'CREATING') {
+    if (!timedOut(event, ctx)) return { IsComplete: false };
+    throw new Error(`Timed out after ${DEFAULT_TIMEOUT_SECONDS} seconds waiting for the SES multi-region endpoint '${name}' in ${location.region} to become READY; last status: CREATING.`);
+  }
   if (endpoint.Status !== 'READY') {
     throw new Error(`The SES multi-region endpoint '${name}' in ${location.region} has status ${endpoint.Status ?? 'unknown'}, not READY: it cannot be sent through. Fix or recreate it, then deploy again.`);
   }
@@ -364,7 +368,7 @@ async function isLookedUp(event: EndpointEvent, ctx: HandlerContext): Promise<Is
 
 /** The Provider framework's onEvent handler. */
 export async function onEvent(event: EndpointEvent, ctx: HandlerContext): Promise<OnEventResult> {
-  if (event.ResourceType === LOOKUP_RESOURCE_TYPE) return onLookupEvent(event);
+  if (event.ResourceType === LOOKUP_RESOURCE_TYPE) return onLookupEvent(event, ctx.now());
   return orHandOver(() => onEventWork(event, ctx), () => {
     // Out of turns: the physical id is already known (the properties were valid, or onEvent
     // would have failed before its first call); isComplete does the rest.

@@ -91,7 +91,8 @@ export const NOT_FOUND_GRACE_MS = 60_000;
 /** How often onEvent asks again for the tags of a replica SES says exists but cannot find yet. */
 export const TAGS_RETRY_INTERVAL_MS = 1_000;
 
-const KNOWN_PROPERTIES = new Set(['ServiceToken', 'ParentIdentityName', 'ReplicaRegion', 'TimeoutSeconds']);
+/** ServiceTimeout is CloudFormation's own, passed on among the properties (it changes nothing at SES). */
+const KNOWN_PROPERTIES = new Set(['ServiceToken', 'ServiceTimeout', 'ParentIdentityName', 'ReplicaRegion', 'TimeoutSeconds']);
 
 /**
  * Validates the resource properties with the same rules the construct applies at synth

@@ -92,7 +92,9 @@ export class SesProvider extends Construct {
       onEventHandler: this.onEventHandler,
       isCompleteHandler: this.isCompleteHandler,
       queryInterval: QUERY_INTERVAL,
-      // The framework's ceiling; each resource's own `timeout` is enforced by its handler.
+      // Not a wall-clock limit: the waiter's MaxAttempts (totalTimeout / queryInterval), and each
+      // attempt may poll for POLL_WINDOW. Each resource's `timeout` is enforced by its handler,
+      // and CloudFormation's ServiceTimeout (set per resource, past its `timeout`) is the backstop.
       totalTimeout: Duration.hours(1),
       logGroup,
     });

@@ -29,10 +29,21 @@ export const TAG_VALUE_MAX_LENGTH = 256;
 const TAG_CHARACTERS = /^[\p{L}\p{N}\s_.:/=+\-]*$/u;
 const TAG_CHARACTERS_TEXT = 'Unicode letters, digits, white space or _ . : / = + -';
 
-/** The range the Provider framework allows for waiting (its total timeout is at most one hour). */
+/**
+ * The range a resource may wait. CloudFormation fails a custom resource on its own after its
+ * ServiceTimeout, at most 3600 s from the request, whatever the handler is doing; the library
+ * keeps SERVICE_TIMEOUT_MARGIN_SECONDS of that for the handler to fail with its own message.
+ */
 export const MIN_TIMEOUT_SECONDS = 5;
-export const MAX_TIMEOUT_SECONDS = 3600;
+export const SERVICE_TIMEOUT_MARGIN_SECONDS = 300;
+export const MAX_SERVICE_TIMEOUT_SECONDS = 3600;
+export const MAX_TIMEOUT_SECONDS = MAX_SERVICE_TIMEOUT_SECONDS - SERVICE_TIMEOUT_MARGIN_SECONDS;
 export const DEFAULT_TIMEOUT_SECONDS = 1800;
+
+/** The custom resource's ServiceTimeout for a valid `timeout`: time for the handler's own timeout message first. */
+export function serviceTimeoutSeconds(timeoutSeconds: number): number {
+  return Math.min(MAX_SERVICE_TIMEOUT_SECONDS, timeoutSeconds + SERVICE_TIMEOUT_MARGIN_SECONDS);
+}
 
 /** A generated name is `<prefix>-<secondaryRegion>`; the prefix leaves room for the longest region. */
 export const GENERATED_PREFIX_MAX_LENGTH = ENDPOINT_NAME_MAX_LENGTH - 1 - REGION_MAX_LENGTH;
@@ -124,7 +135,7 @@ export function timeoutError(seconds: unknown, prop = 'timeout'): string | undef
   if (typeof seconds === 'number' && Number.isInteger(seconds) && seconds >= MIN_TIMEOUT_SECONDS && seconds <= MAX_TIMEOUT_SECONDS) {
     return undefined;
   }
-  return `\`${prop}\` must be a whole number of seconds between ${MIN_TIMEOUT_SECONDS} seconds and ${MAX_TIMEOUT_SECONDS / 60} minutes (the Provider framework's limit), got: ${typeof seconds === 'number' ? `${seconds} seconds` : show(seconds)}`;
+  return `\`${prop}\` must be a whole number of seconds between ${MIN_TIMEOUT_SECONDS} seconds and ${MAX_TIMEOUT_SECONDS / 60} minutes (CloudFormation gives a custom resource at most ${MAX_SERVICE_TIMEOUT_SECONDS / 60} minutes, and the library keeps ${SERVICE_TIMEOUT_MARGIN_SECONDS / 60} of them to fail with its own message), got: ${typeof seconds === 'number' ? `${seconds} seconds` : show(seconds)}`;
 }
 
 function sanitize(text: string): string {
