@@ -372,7 +372,8 @@ export class MultiRegionEndpoint extends MultiRegionEndpointBase implements ITag
     this.primaryRegion = stack.region;
     this.secondaryRegion = props.secondaryRegion;
     validateSecondaryRegion(props.secondaryRegion, stack.region);
-    const endpointName = props.endpointName ?? generatedEndpointName(generatedNamePrefix(stableStackName(stack), this.node.path), props.secondaryRegion);
+    const endpointName = props.endpointName
+      ?? generatedEndpointName(generatedNamePrefix(stableStackName(stack), this.node.path), props.secondaryRegion);
     if (props.endpointName !== undefined) {
       validateEndpointName(props.endpointName);
       validateUniqueName(provider, props.endpointName, this.node.path);

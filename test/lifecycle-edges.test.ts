@@ -139,10 +139,10 @@ describe('generated names do not change between synths (item 2)', () => {
 
   test('in a NestedStack, unrelated tokens created earlier in the app change nothing', () => {
     const inNested = (app: App, parent: Stack) => new NestedStack(parent, 'Mail');
-    const names = [0, 1, 5].map((n) => generatedName(n, inNested));
-    expect(new Set(names).size).toBe(1);
-    expect(names[0]).toMatch(/Mail-Global-[0-9a-f]{8}-us-west-2/);
-    expect(names[0]).not.toContain('Token');
+    const generated = [0, 1, 5].map((n) => generatedName(n, inNested));
+    expect(new Set(generated).size).toBe(1);
+    expect(generated[0]).toMatch(/Mail-Global-[0-9a-f]{8}-us-west-2/);
+    expect(generated[0]).not.toContain('Token');
   });
 
   test('a top-level stack keeps the names it has always had (hash of the stack name and the construct path)', () => {

@@ -218,7 +218,10 @@ const timeoutMillisArb: fc.Arbitrary<Labelled<number | undefined>> = fc.oneof(
     arbitrary: fc.oneof(fc.constantFrom(0, 1, 2, 3, 4, 5, 6, 1800, 3299, 3300, 3301, 3600, 3601, 86400), fc.integer({ min: 0, max: 4000 }))
       .map((s) => s * 1000),
   },
-  { weight: 1, arbitrary: fc.oneof(fc.constantFrom(1, 999, 4999, 5001, 5500, 3299999, 3300001, 3300500, 3600000), fc.integer({ min: 0, max: 3_700_000 })) },
+  {
+    weight: 1,
+    arbitrary: fc.oneof(fc.constantFrom(1, 999, 4999, 5001, 5500, 3299999, 3300001, 3300500, 3600000), fc.integer({ min: 0, max: 3_700_000 })),
+  },
 ).map((ms) => ({ value: ms, valid: ms === undefined || (ms % 1000 === 0 && ms >= 5000 && ms <= 3_300_000) }));
 
 // ---------------------------------------------------------------------------------------
