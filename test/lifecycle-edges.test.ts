@@ -38,6 +38,62 @@ function driver(region = REGION): CloudFormationDriver {
 }
 
 const names = (region = REGION) => emulator.endpoints(region).map((e) => e.endpointName).sort();
+const waitFor = async (condition: () => boolean) => {
+  for (let i = 0; i < 100 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+};
+
+describe('a failed replacement leaves nothing behind (item 1)', () => {
+  const named = (endpointName: string, timeoutSeconds = 30) => synth((stack) => {
+    new MultiRegionEndpoint(stack, 'Global', { secondaryRegion: 'us-west-2', endpointName, timeout: Duration.seconds(timeoutSeconds) });
+  });
+
+  test('a rename whose new endpoint ends FAILED: the rollback keeps the old one and the new one is deleted; the same rename later succeeds', async () => {
+    const cfn = driver();
+    expect(await cfn.deploy(named('orders'))).toMatchObject({ status: 'CREATE_COMPLETE' });
+    const id = emulator.endpoint(REGION, 'orders')!.endpointId;
+    emulator.options.failNames = ['orders-v2'];
+    const failed = await cfn.deploy(named('orders-v2'));
+    expect(failed).toMatchObject({ status: 'UPDATE_ROLLBACK_COMPLETE' });
+    expect(failed.reason).toContain("'orders-v2' in us-east-1 has status FAILED");
+    await waitFor(() => names().length === 1);
+    expect(names()).toEqual(['orders']);
+    expect(emulator.endpoint(REGION, 'orders')!.endpointId).toBe(id);
+
+    emulator.options.failNames = [];
+    expect(await cfn.deploy(named('orders-v2'))).toMatchObject({ status: 'UPDATE_COMPLETE' });
+    expect(names()).toEqual(['orders-v2']);
+  });
+
+  test('a rename that times out while still CREATING: the rollback keeps the old one; the next deploy adopts and finishes the new one', async () => {
+    const cfn = driver();
+    expect(await cfn.deploy(named('orders', 5))).toMatchObject({ status: 'CREATE_COMPLETE' });
+    emulator.options.stuckNames = ['orders-v2'];
+    const failed = await cfn.deploy(named('orders-v2', 5));
+    expect(failed).toMatchObject({ status: 'UPDATE_ROLLBACK_COMPLETE' });
+    expect(failed.reason).toContain('Timed out after 5 seconds');
+    // SES refuses to delete a CREATING endpoint: it is left, ours, and the next deploy takes it up.
+    emulator.options.stuckNames = [];
+    emulator.endpoint(REGION, 'orders-v2')!.status = 'READY';
+    expect(await cfn.deploy(named('orders-v2', 5))).toMatchObject({ status: 'UPDATE_COMPLETE' });
+    expect(names()).toEqual(['orders-v2']);
+  }, 30_000);
+
+  test('an endpoint of ours left FAILED under the wanted name (its cleanup failed) is deleted and created again, not adopted', async () => {
+    const cfn = driver();
+    expect(await cfn.deploy(named('orders'))).toMatchObject({ status: 'CREATE_COMPLETE' });
+    emulator.options.failNames = ['orders-v2'];
+    emulator.failNext('DeleteMultiRegionEndpoint', 'BadRequestException', { endpointName: 'orders-v2', times: 1 });
+    expect(await cfn.deploy(named('orders-v2'))).toMatchObject({ status: 'UPDATE_ROLLBACK_COMPLETE' });
+    expect(emulator.endpoint(REGION, 'orders-v2')!.status).toBe('FAILED');
+    const failedId = emulator.endpoint(REGION, 'orders-v2')!.endpointId;
+
+    emulator.options.failNames = [];
+    expect(await cfn.deploy(named('orders-v2'))).toMatchObject({ status: 'UPDATE_COMPLETE' });
+    expect(names()).toEqual(['orders-v2']);
+    expect(emulator.endpoint(REGION, 'orders-v2')).toMatchObject({ status: 'READY' });
+    expect(emulator.endpoint(REGION, 'orders-v2')!.endpointId).not.toBe(failedId);
+  });
+});
 
 describe('lookups are read-only for real (item 8)', () => {
   const lookupStack = () => synth((stack) => {
@@ -127,18 +183,18 @@ describe("CloudFormation's own timeout (item 6)", () => {
 });
 
 describe('generated names do not change between synths (item 2)', () => {
-  const generatedName = (unrelatedTokensFirst: number, build: (app: App, stack: Stack) => Stack) => {
+  const generatedName = (unrelatedTokensFirst: number, build: (stack: Stack) => Stack) => {
     const app = new App();
     const parent = new Stack(app, STACK, { env: { region: REGION, account: '123456789012' } });
     for (let i = 0; i < unrelatedTokensFirst; i++) new CfnParameter(parent, `Unrelated${i}`, { default: 'x' });
-    const holder = build(app, parent);
+    const holder = build(parent);
     new MultiRegionEndpoint(holder, 'Global', { secondaryRegion: 'us-west-2' });
     const [resource] = Object.values<any>(Template.fromStack(holder).findResources(MultiRegionEndpoint.RESOURCE_TYPE));
     return resource.Properties.EndpointName;
   };
 
   test('in a NestedStack, unrelated tokens created earlier in the app change nothing', () => {
-    const inNested = (app: App, parent: Stack) => new NestedStack(parent, 'Mail');
+    const inNested = (parent: Stack) => new NestedStack(parent, 'Mail');
     const generated = [0, 1, 5].map((n) => generatedName(n, inNested));
     expect(new Set(generated).size).toBe(1);
     expect(generated[0]).toMatch(/Mail-Global-[0-9a-f]{8}-us-west-2/);
@@ -146,7 +202,7 @@ describe('generated names do not change between synths (item 2)', () => {
   });
 
   test('a top-level stack keeps the names it has always had (hash of the stack name and the construct path)', () => {
-    expect(generatedName(3, (app, parent) => parent)).toBe(generatedEndpointName(generatedNamePrefix(STACK, `${STACK}/Global`), 'us-west-2'));
+    expect(generatedName(3, (parent) => parent)).toBe(generatedEndpointName(generatedNamePrefix(STACK, `${STACK}/Global`), 'us-west-2'));
   });
 });
 

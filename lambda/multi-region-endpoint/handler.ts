@@ -57,6 +57,8 @@ export interface OnEventResult {
   readonly Data?: Record<string, string>;
   /** onEvent ran out of turns: isComplete does its work again first. */
   readonly Pending?: boolean;
+  /** An Update that created a new endpoint (a new name): removed again if it fails. */
+  readonly Replacement?: boolean;
 }
 
 export interface IsCompleteResult {
@@ -182,30 +184,56 @@ async function tagsOfExistingEndpoint(ctx: HandlerContext, target: Target, name:
   }
 }
 
-/** Creates the endpoint, or adopts it when a retried or rolled-back request of this very resource made it already. */
+/**
+ * Creates the endpoint, or adopts it when a retried or rolled-back request of this very
+ * resource made it already. One of ours that FAILED (a failed Create or replacement whose
+ * cleanup did not go through) is no endpoint to adopt: it is deleted and created again.
+ */
 async function createEndpoint(ctx: HandlerContext, props: EndpointProperties, target: Target): Promise<OnEventResult> {
   const name = props.endpointName;
-  try {
-    await call(ctx, 'CreateMultiRegionEndpoint', name, new CreateMultiRegionEndpointCommand({
-      EndpointName: name,
-      Details: { RoutesDetails: [{ Region: props.secondaryRegion }] },
-      Tags: desiredTags(props, target),
-    }));
-  } catch (error) {
-    if (errorName(error) === 'LimitExceededException') {
-      throw new Error(`Cannot create SES multi-region endpoint '${name}' in ${target.location.region}: the account's quota of multi-region endpoints is reached (${(error as Error).message}). Delete unused endpoints or request a quota increase.`);
+  const giveUpAt = ctx.now() + props.timeoutSeconds * 1000;
+  for (;;) {
+    try {
+      await call(ctx, 'CreateMultiRegionEndpoint', name, new CreateMultiRegionEndpointCommand({
+        EndpointName: name,
+        Details: { RoutesDetails: [{ Region: props.secondaryRegion }] },
+        Tags: desiredTags(props, target),
+      }));
+      break;
+    } catch (error) {
+      if (errorName(error) === 'LimitExceededException') {
+        throw new Error(`Cannot create SES multi-region endpoint '${name}' in ${target.location.region}: the account's quota of multi-region endpoints is reached (${(error as Error).message}). Delete unused endpoints or request a quota increase.`);
+      }
+      if (errorName(error) !== 'AlreadyExistsException') throw error;
+      const tags = await tagsOfExistingEndpoint(ctx, target, name);
+      if (tags[OWNER_TAG_KEY] !== target.owner) {
+        throw new Error(`An SES multi-region endpoint named '${name}' already exists in ${target.location.region} and was not created by this stack: choose another endpointName or import it. It was left untouched.`);
+      }
+      const status = (await getEndpoint(ctx, name))?.Status;
+      if (status === 'FAILED' || status === 'DELETING') {
+        ctx.log({ operation: 'RecreateOwnEndpoint', endpointName: name, outcome: `was ${status}` });
+        if (status === 'FAILED') await requestDeletion(ctx, name);
+        await waitUntilGone(ctx, name, target, giveUpAt);
+        continue;
+      }
+      // Ours: a retried Create, or a rollback back to a name we still hold.
+      ctx.log({ operation: 'AdoptOwnEndpoint', endpointName: name, outcome: 'ok' });
+      await syncTags(ctx, props, target, tags);
+      break;
     }
-    if (errorName(error) !== 'AlreadyExistsException') throw error;
-    const tags = await tagsOfExistingEndpoint(ctx, target, name);
-    if (tags[OWNER_TAG_KEY] !== target.owner) {
-      throw new Error(`An SES multi-region endpoint named '${name}' already exists in ${target.location.region} and was not created by this stack: choose another endpointName or import it. It was left untouched.`);
-    }
-    // Ours: a retried Create, or a rollback back to a name we still hold.
-    ctx.log({ operation: 'AdoptOwnEndpoint', endpointName: name, outcome: 'ok' });
-    await syncTags(ctx, props, target, tags);
   }
   const now = ctx.now();
   return { PhysicalResourceId: name, CreatedAt: now, WaitDeadline: now + props.timeoutSeconds * 1000 };
+}
+
+/** Waits until SES no longer finds the endpoint (at the resource's turns, or every second without a pacer). */
+async function waitUntilGone(ctx: HandlerContext, name: string, target: Target, giveUpAt: number): Promise<void> {
+  while (await getEndpoint(ctx, name) !== undefined) {
+    if (ctx.now() >= giveUpAt) {
+      throw new Error(`SES multi-region endpoint '${name}' in ${target.location.region}, left FAILED by an earlier deploy of this resource, is still being deleted: deploy again in a few minutes.`);
+    }
+    if (!ctx.pacer) await ctx.sleep(TAGS_RETRY_INTERVAL_MS);
+  }
 }
 
 /** Brings the endpoint's tags to the desired set; tags under the reserved `aws:` prefix are never touched. */
@@ -241,8 +269,9 @@ async function onUpdate(event: EndpointEvent, ctx: HandlerContext): Promise<OnEv
   const props = parseProperties(event.ResourceProperties, target.location.region);
   const currentName = event.PhysicalResourceId;
   if (props.endpointName !== currentName) {
-    // A new name means a new endpoint; CloudFormation deletes the old one during cleanup.
-    return createEndpoint(ctx, props, target);
+    // A new name means a new endpoint; CloudFormation deletes the old one during cleanup,
+    // and isComplete deletes the new one again if it fails.
+    return { ...await createEndpoint(ctx, props, target), Replacement: true };
   }
   // Compare with the endpoint itself, not OldResourceProperties: on a rollback those hold
   // the failed change, and the rollback must go through.
@@ -418,6 +447,31 @@ async function isReady(event: EndpointEvent, ctx: HandlerContext): Promise<IsCom
   if (event.Settled) return { IsComplete: true };
   const target = targetOf(event);
   const props = parseProperties(event.ResourceProperties, target.location.region);
+  try {
+    return await isReadyNow(event, ctx, props, target);
+  } catch (error) {
+    // A replacement that failed (FAILED, timed out, wrong routes) is removed again: the failed
+    // Update keeps the old physical id, so nothing else would ever delete it.
+    if (event.Replacement && !mayPass(error, event, ctx)) await removeFailedReplacement(ctx, props, target);
+    throw error;
+  }
+}
+
+/** Deletes the endpoint of a failed replacement, if it is ours; best effort (still CREATING: the next deploy recreates it). */
+async function removeFailedReplacement(ctx: HandlerContext, props: EndpointProperties, target: Target): Promise<void> {
+  const name = props.endpointName;
+  try {
+    const tags = await currentTags(ctx, target, name);
+    if (tags !== undefined && tags[OWNER_TAG_KEY] === target.owner) {
+      ctx.log({ operation: 'RemoveFailedReplacement', endpointName: name, outcome: await requestDeletion(ctx, name) });
+    }
+  } catch (error) {
+    // The deployment fails with the original error either way.
+    ctx.log({ operation: 'RemoveFailedReplacement', endpointName: name, outcome: errorName(error), message: (error as Error).message });
+  }
+}
+
+async function isReadyNow(event: EndpointEvent, ctx: HandlerContext, props: EndpointProperties, target: Target): Promise<IsCompleteResult> {
   const name = props.endpointName;
   const where = `SES multi-region endpoint '${name}' in ${target.location.region}`;
   const endpoint = await getEndpoint(ctx, name);

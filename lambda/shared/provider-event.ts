@@ -24,6 +24,8 @@ export interface ProviderEvent {
    * (once per invocation) before it checks.
    */
   readonly Pending?: boolean;
+  /** Set by onEvent on an Update that created a new object (a new name or region): removed again if it fails. */
+  readonly Replacement?: boolean;
   /** Attributes onEvent returned (the framework merges them with isComplete's). */
   readonly Data?: Record<string, string>;
 }
