@@ -828,6 +828,28 @@ describe('the control-plane quota', () => {
   });
 });
 
+describe('stalls', () => {
+  test('stallNext runs the call but holds its answer back: a client with a request timeout gives up, and the state changed anyway', async () => {
+    emulator.stallNext('CreateMultiRegionEndpoint', { ms: 2000 });
+    const impatient = new SESv2Client({
+      endpoint: emulator.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+      maxAttempts: 1,
+      requestHandler: { requestTimeout: 150, throwOnRequestTimeout: true },
+    });
+    clients.push(impatient);
+    const started = Date.now();
+    const error = await impatient.send(new CreateMultiRegionEndpointCommand(createInput('slow'))).catch((e) => e);
+    expect(error.name).toBe('TimeoutError');
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(emulator.endpoint('us-east-1', 'slow')).toBeDefined();
+    expect(emulator.calls[0]).toMatchObject({ operation: 'CreateMultiRegionEndpoint', stalledMs: 2000, httpStatus: 200 });
+    // The next call is answered at once.
+    await expectError(client().send(new CreateMultiRegionEndpointCommand(createInput('slow'))), 'AlreadyExistsException', 400);
+  });
+});
+
 describe('concurrency', () => {
   withoutRetryJitter();
   const WORKERS = 25;

@@ -95,6 +95,29 @@ describe('a failed replacement leaves nothing behind (item 1)', () => {
   });
 });
 
+describe('a stalled SES call does not eat the Lambda (item 5)', () => {
+  test('a Create whose answer never comes (SES made the endpoint) is abandoned, retried at a later turn and adopted; a stalled Get too', async () => {
+    emulator.stallNext('CreateMultiRegionEndpoint');
+    emulator.stallNext('GetMultiRegionEndpoint');
+    const cfn = new CloudFormationDriver({
+      stackName: STACK,
+      region: REGION,
+      // A request timeout of 200 ms instead of 20 s, on the same faster clock as the turns.
+      lambdaEnv: { ...emulator.clientEnv(REGION), SES_CALL_PERIOD_MS: '20', SES_REQUEST_TIMEOUT_MS: '200' },
+    });
+    const started = Date.now();
+    const result = await cfn.deploy(synth((stack) => {
+      new MultiRegionEndpoint(stack, 'Global', { secondaryRegion: 'us-west-2', endpointName: 'orders' });
+    }));
+    expect(result).toMatchObject({ status: 'CREATE_COMPLETE' });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(emulator.endpoints(REGION)).toMatchObject([{ endpointName: 'orders', status: 'READY' }]);
+    const creates = emulator.calls.filter((c) => c.operation === 'CreateMultiRegionEndpoint');
+    expect(creates.map((c) => [c.stalledMs !== undefined, c.errorType])).toEqual([[true, undefined], [false, 'AlreadyExistsException']]);
+    expect(emulator.calls.some((c) => c.operation === 'GetMultiRegionEndpoint' && c.stalledMs !== undefined)).toBe(true);
+  });
+});
+
 describe('lookups are read-only for real (item 8)', () => {
   const lookupStack = () => synth((stack) => {
     MultiRegionEndpoint.fromEndpointName(stack, 'Orders', 'orders');

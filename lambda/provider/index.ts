@@ -15,7 +15,14 @@ import { ProviderEvent } from '../shared/provider-event';
 
 /** How long one isComplete invocation polls before handing back to the Provider framework. */
 const POLL_WINDOW_MS = Number(process.env.POLL_WINDOW_MS ?? 0);
-/** Left of the Lambda timeout when the last call may start: room for one call and the answer. */
+/**
+ * How long one SES call may take: to connect, and in all. SES answers in well under a second;
+ * a stalled call is abandoned (and retried at a later turn) instead of eating the invocation.
+ * (A request timeout only logs a warning unless told to throw.)
+ */
+const CONNECTION_TIMEOUT_MS = Number(process.env.SES_CONNECTION_TIMEOUT_MS ?? 3_000);
+const REQUEST_TIMEOUT_MS = Number(process.env.SES_REQUEST_TIMEOUT_MS ?? 20_000);
+/** Left of the Lambda timeout when the last call may start: more than one call may take. */
 const SAFETY_MARGIN_MS = 60_000;
 
 const clients = new Map<string, SESv2Client>();
@@ -24,7 +31,11 @@ function sesIn(region: string): SESv2Client {
   let client = clients.get(region);
   if (!client) {
     // One attempt per call: the Pacer retries in the resource's later turns.
-    client = new SESv2Client({ region, maxAttempts: 1 });
+    client = new SESv2Client({
+      region,
+      maxAttempts: 1,
+      requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
+    });
     clients.set(region, client);
   }
   return client;

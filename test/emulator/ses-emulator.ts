@@ -188,6 +188,8 @@ export interface RecordedCall {
   httpStatus: number;
   /** the x-amzn-errortype answered, or 'DroppedConnection' */
   errorType?: string;
+  /** ms the answer was held back (`stallNext`); the operation itself ran */
+  stalledMs?: number;
 }
 
 export interface FailNextOptions {
@@ -314,6 +316,26 @@ interface Injection {
   message: string;
 }
 
+/** A request whose answer is held back (it still runs): `stallNext`. */
+interface Stall {
+  operation: string;
+  remaining: number;
+  endpointName?: string;
+  identityName?: string;
+  ms: number;
+}
+
+export interface StallOptions {
+  /** how many matching calls stall. Default 1. */
+  times?: number;
+  /** only calls about this endpoint name stall */
+  endpointName?: string;
+  /** only calls about this email identity stall */
+  identityName?: string;
+  /** how long the answer is held back. Default 10 minutes (the client gives up first, or stop() ends it). */
+  ms?: number;
+}
+
 interface RequestContext {
   region: string;
   /** the decoded {EndpointName} path segment, if the route has one */
@@ -355,6 +377,7 @@ export class SesEmulator {
   private readonly identityLifecycles = new WeakMap<EmulatedIdentity, IdentityLifecycle>();
   private readonly usedIds = new Set<string>();
   private injections: Injection[] = [];
+  private stalls: Stall[] = [];
   /** region -> the quota's token bucket */
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private currentOptions: SesEmulatorOptions = {};
@@ -487,9 +510,19 @@ export class SesEmulator {
     });
   }
 
-  /** Drops every `failNext` injection not used up yet. */
+  /** Drops every `failNext` and `stallNext` injection not used up yet. */
   clearInjections(): void {
     this.injections = [];
+    this.stalls = [];
+  }
+
+  /**
+   * The next `times` calls of `operation` run as usual, but their answer is held back for
+   * `ms`: a stalled connection, as a client sees it (it may give up first). Not a fault: it
+   * changes what the call does at SES not at all.
+   */
+  stallNext(operation: string, opts: StallOptions = {}): void {
+    this.stalls.push({ operation, remaining: opts.times ?? 1, endpointName: opts.endpointName, identityName: opts.identityName, ms: opts.ms ?? 600_000 });
   }
 
   /**
@@ -550,6 +583,7 @@ export class SesEmulator {
     this.identityState.clear();
     this.calls.length = 0;
     this.injections = [];
+    this.stalls = [];
     this.restartRandom();
   }
 
@@ -587,6 +621,7 @@ export class SesEmulator {
         if (match?.[1] !== undefined) parsed.pathName = decodePathSegment(match[1]);
         Object.assign(call, definedOnly(route.target?.(parsed) ?? {}));
         ctx = parsed;
+        if (region) call.stalledMs = this.takeStall(route.operation, call);
       } catch (err) {
         invalid = err;
       }
@@ -609,19 +644,24 @@ export class SesEmulator {
       }
       this.takeInjection(route.operation, call);
       call.httpStatus = 200;
-      this.reply(res, 200, route.handler(ctx));
+      this.reply(res, 200, route.handler(ctx), undefined, call.stalledMs);
     } catch (err: any) {
       // Anything but an ApiError is a bug in the emulator: answer 500 so the test sees it.
       const error = err instanceof ApiError ? err : new ApiError('InternalServiceErrorException', String(err?.stack ?? err));
       call.httpStatus = error.httpStatus;
       call.errorType = error.errorType;
-      this.reply(res, error.httpStatus, { message: error.message }, error.errorType);
+      this.reply(res, error.httpStatus, { message: error.message }, error.errorType, call.stalledMs);
     } finally {
       this.calls.push(call);
     }
   }
 
-  private reply(res: http.ServerResponse, status: number, body: object, errorType?: string): void {
+  private reply(res: http.ServerResponse, status: number, body: object, errorType?: string, stalledMs?: number): void {
+    if (stalledMs !== undefined) {
+      // Held back; the client may have given up (and closed the socket) by then.
+      setTimeout(() => { if (!res.destroyed) this.reply(res, status, body, errorType); }, stalledMs).unref();
+      return;
+    }
     const payload = JSON.stringify(body);
     const headers: http.OutgoingHttpHeaders = {
       'content-type': 'application/json',
@@ -667,6 +707,17 @@ export class SesEmulator {
   private restartRandom(): void {
     this.observedSeed = this.options.seed;
     this.reseed(this.options.seed ?? DEFAULT_SEED);
+  }
+
+  /** How long to hold back the answer to this call, when a `stallNext` matches it (counting it down). */
+  private takeStall(operation: string, target: CallTarget): number | undefined {
+    const hit = this.stalls.find(s => s.operation === operation
+      && (s.endpointName === undefined || s.endpointName === target.endpointName)
+      && (s.identityName === undefined || s.identityName === target.identityName));
+    if (!hit) return undefined;
+    hit.remaining -= 1;
+    if (hit.remaining <= 0) this.stalls = this.stalls.filter(s => s !== hit);
+    return hit.ms;
   }
 
   /** Throws the first injected error that matches this call, counting it down. */
