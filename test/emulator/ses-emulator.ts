@@ -522,7 +522,8 @@ export class SesEmulator {
    * changes what the call does at SES not at all.
    */
   stallNext(operation: string, opts: StallOptions = {}): void {
-    this.stalls.push({ operation, remaining: opts.times ?? 1, endpointName: opts.endpointName, identityName: opts.identityName, ms: opts.ms ?? 600_000 });
+    const { times = 1, endpointName, identityName, ms = 600_000 } = opts;
+    this.stalls.push({ operation, remaining: times, endpointName, identityName, ms });
   }
 
   /**
