@@ -87,14 +87,19 @@ const identityWrites = () => emulator.calls.filter((c) => /^(CreateEmailIdentity
 /** Calls SES answered about the replica with 200 so far. */
 const replicaReads = () => emulator.calls.filter((c) => c.operation === 'GetEmailIdentity' && c.region === 'us-west-2' && c.httpStatus === 200).length;
 
-test('create -> wait until verified -> delete, waiting until it is gone; the parent is only read', async () => {
-  // The replica is verified once its parent is: verify the parent only after the handler
-  // has seen the replica PENDING three times, so the wait is real whatever the timing.
+const parentReads = () => emulator.calls.filter((c) => c.operation === 'GetEmailIdentity' && c.region === PRIMARY && c.httpStatus === 200).length;
+
+test('create -> wait for the parent -> wait until verified -> delete, waiting until it is gone; the parent is only read', async () => {
+  // The replica waits for its parent to be verified before it is created (issue #12): verify
+  // the parent only after the handler has read it unverified three times, so the wait is
+  // real whatever the timing. The replica itself then stays PENDING for a while too.
   const parent = emulator.seedIdentity({ region: PRIMARY, name: DOMAIN, tags: { team: 'mail' }, verified: false });
+  let verifiedAt = 0;
   const verifyParent = setInterval(() => {
-    if (replicaReads() >= 3) {
+    if (parentReads() >= 3) {
       parent.verifiedForSending = true;
       parent.dkimStatus = 'SUCCESS';
+      verifiedAt = Date.now();
       clearInterval(verifyParent);
     }
   }, 5);
@@ -111,10 +116,12 @@ test('create -> wait until verified -> delete, waiting until it is gone; the par
   expect(cfn.resource(logicalId)!.physicalId).toBe('us-west-2/example.com');
   expect(identities()).toEqual([parentState({ team: 'mail' }), ['us-west-2', DOMAIN, 'AWS_SES_US_EAST_1', true, ownedBy(logicalId)]]);
   expect(emulator.identity('us-west-2', DOMAIN)!.dkimTokens).toEqual(emulator.identity(PRIMARY, DOMAIN)!.dkimTokens);
-  // It really waited while the replica was PENDING.
+  // It really waited for the parent, created the replica only then, and waited while the replica was PENDING.
   const [create] = cfn.requests;
   expect(create.response.Status).toBe('SUCCESS');
-  expect(replicaReads()).toBeGreaterThan(3);
+  expect(parentReads()).toBeGreaterThanOrEqual(3);
+  expect(emulator.calls.find((c) => c.operation === 'CreateEmailIdentity')!.at).toBeGreaterThanOrEqual(verifiedAt);
+  expect(replicaReads()).toBeGreaterThan(1);
   // The parent was read in the primary region, never written.
   expect(identityWrites().map((c) => [c.operation, c.region])).toEqual([['CreateEmailIdentity', 'us-west-2']]);
 
@@ -126,7 +133,12 @@ test('create -> wait until verified -> delete, waiting until it is gone; the par
   expect(afterDelete.filter((c) => c.operation === 'GetEmailIdentity').map((c) => c.httpStatus).slice(-1)).toEqual([404]);
   expect(afterDelete.filter((c) => c.operation === 'GetEmailIdentity' && c.httpStatus === 200).length).toBeGreaterThan(0);
 
-  // One JSON log line per SES call, naming operation, region, identity and outcome.
+  // One JSON log line per SES call, naming operation, region, identity and outcome (and one
+  // saying onEvent handed the wait for the parent over to isComplete).
+  expect(logLines.filter((l) => l.identityName === undefined)).toEqual([
+    { operation: 'Create', physicalId: 'us-west-2/example.com', outcome: 'handed over to isComplete (out of turns, or waiting for the parent)' },
+  ]);
+  logLines = logLines.filter((l) => l.identityName !== undefined);
   expect(logLines).toHaveLength(emulator.calls.length);
   expect(logLines[0]).toEqual({ operation: 'GetEmailIdentity', region: PRIMARY, identityName: DOMAIN, outcome: 'ok' });
   expect(logLines.map((l) => [l.operation, l.region])).toEqual(emulator.calls.map((c) => [c.operation, c.region]));
@@ -142,10 +154,15 @@ describe('the parent must be an Easy DKIM identity in the primary region', () =>
       emulator.seedIdentity({ region: 'eu-west-1', name: DOMAIN });
       emulator.seedIdentity({ region: PRIMARY, name: DOMAIN, dkimOrigin: 'AWS_SES_EU_WEST_1' });
     }, "The parent identity 'example.com' in us-east-1 is itself a DEED replica (SigningAttributesOrigin AWS_SES_EU_WEST_1, replicated from eu-west-1), and a replica cannot be a parent."],
+    // Issue #12: a replica waits for its parent, within its own timeout, and says which of the two never verified.
+    ['that is never verified', () => emulator.seedIdentity({ region: PRIMARY, name: DOMAIN, verified: false }),
+      "Timed out after 5 seconds waiting for the parent identity 'example.com' in us-east-1 to be verified for sending (DKIM status: PENDING), so its DEED replica in us-west-2 was not created."],
+    ['whose DKIM verification FAILED', () => emulator.seedIdentity({ region: PRIMARY, name: DOMAIN, verified: false, dkimStatus: 'FAILED' }),
+      "The parent identity 'example.com' in us-east-1 failed DKIM verification (status FAILED), so it cannot be replicated to us-west-2"],
   ])('a parent %s fails the deploy clearly; nothing is created', async (_, seed, message) => {
     seed();
     const before = identities();
-    const result = await driver().deploy(synth({ Replica: {} }));
+    const result = await driver().deploy(synth({ Replica: { timeout: Duration.seconds(5) } }));
     expect(result.status).toBe('ROLLBACK_COMPLETE');
     expect(result.reason).toContain(message);
     expect(identities()).toEqual(before);

@@ -182,7 +182,17 @@ async function tagsOfExistingIdentity(ctx: ReplicaHandlerContext, target: Target
   }
 }
 
-/** The parent must exist in the primary region and use Easy DKIM: DEED replicates nothing else. */
+/**
+ * The parent is not verified for sending yet: the replica waits for it (SES's DEED guide
+ * replicates "a verified identity configured with Easy DKIM", after the parent's DNS records
+ * are published; whether SES refuses an unverified parent is not documented). Its message is
+ * the one the deploy fails with if the parent is still not verified at the deadline.
+ */
+export class ParentNotVerifiedError extends Error {
+  public override readonly name = 'ParentNotVerifiedError';
+}
+
+/** The parent must exist in the primary region, use Easy DKIM and be verified: DEED replicates nothing else. */
 async function checkParent(ctx: ReplicaHandlerContext, props: ReplicaProperties, target: Target): Promise<void> {
   const name = props.identityName;
   const primary = target.location.region;
@@ -192,7 +202,16 @@ async function checkParent(ctx: ReplicaHandlerContext, props: ReplicaProperties,
     throw new Error(`${where} does not exist: create it there with Easy DKIM (and verify it) before replicating it to ${props.replicaRegion}, or fix parentIdentityName.`);
   }
   const origin = parent.DkimAttributes?.SigningAttributesOrigin;
-  if (origin === EASY_DKIM_ORIGIN) return;
+  if (origin === EASY_DKIM_ORIGIN) {
+    const status = parent.DkimAttributes?.Status ?? 'none';
+    if (status === 'FAILED') {
+      throw new Error(`${where} failed DKIM verification (status FAILED), so it cannot be replicated to ${props.replicaRegion}: check its three DKIM CNAME records in DNS, then deploy again.`);
+    }
+    if (parent.VerifiedForSendingStatus !== true) {
+      throw new ParentNotVerifiedError(`Timed out after ${props.timeoutSeconds} seconds waiting for the parent identity '${name}' in ${primary} to be verified for sending (DKIM status: ${status}), so its DEED replica in ${props.replicaRegion} was not created. Publish the parent's three DKIM CNAME records in DNS, then deploy again (or raise \`timeout\`).`);
+    }
+    return;
+  }
   if (origin === BYODKIM_ORIGIN) {
     throw new Error(`${where} uses Bring Your Own DKIM (SigningAttributesOrigin ${BYODKIM_ORIGIN}): DEED replicates only identities that use Easy DKIM. Switch the parent to Easy DKIM, or create the identity in ${props.replicaRegion} with your own DKIM key instead.`);
   }
@@ -306,6 +325,8 @@ async function onDelete(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promis
 
 /** The Provider framework's onEvent handler. */
 export async function onEvent(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promise<ReplicaOnEventResult> {
+  // Waiting for the parent may take longer than onEvent may run: isComplete does it.
+  const waitsForParent = (error: unknown) => error instanceof ParentNotVerifiedError;
   return orHandOver(() => onEventWork(event, ctx), () => {
     // Out of turns: the physical id is already known (the properties were valid, or onEvent
     // would have failed before its first call); isComplete does the rest.
@@ -315,9 +336,9 @@ export async function onEvent(event: ReplicaEvent, ctx: ReplicaHandlerContext): 
       const props = parseProperties(event.ResourceProperties, targetOf(event).location.region);
       physicalId = replicaPhysicalId(props.replicaRegion, props.identityName);
     }
-    ctx.log({ operation: event.RequestType, physicalId, outcome: 'out of turns in onEvent, handed over to isComplete' });
+    ctx.log({ operation: event.RequestType, physicalId, outcome: 'handed over to isComplete (out of turns, or waiting for the parent)' });
     return { PhysicalResourceId: physicalId, Pending: true, CreatedAt: now, WaitDeadline: now + waitSecondsOf(event) * 1000 };
-  });
+  }, waitsForParent);
 }
 
 async function onEventWork(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promise<ReplicaOnEventResult> {
@@ -440,7 +461,7 @@ async function checkOnce(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promi
  * Polls for up to `pollWindowMs` within one invocation, then hands back to the framework.
  */
 export async function isComplete(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promise<ReplicaIsCompleteResult> {
-  const passing = (error: unknown, e: ReplicaEvent) => isPassing(error) && !timedOut(e, ctx);
+  const passing = (error: unknown, e: ReplicaEvent) => (isPassing(error) || error instanceof ParentNotVerifiedError) && !timedOut(e, ctx);
   return pollWithin(ctx, resumingHandOver(event, (e) => onEventWork(e, ctx), (e) => checkOnce(e, ctx), passing));
 }
 

@@ -8,12 +8,15 @@
 import { OutOfTurnsError } from './pacer';
 import { ProviderEvent } from './provider-event';
 
-/** onEvent's side: the work, or, when the invocation runs out of turns, the `handOver` marker (Pending). */
-export async function orHandOver<R>(work: () => Promise<R>, handOver: () => R): Promise<R> {
+/**
+ * onEvent's side: the work, or, when the invocation runs out of turns (or `waitsLonger` says
+ * the work must wait for something longer than onEvent may), the `handOver` marker (Pending).
+ */
+export async function orHandOver<R>(work: () => Promise<R>, handOver: () => R, waitsLonger: (error: unknown) => boolean = () => false): Promise<R> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof OutOfTurnsError) return handOver();
+    if (error instanceof OutOfTurnsError || waitsLonger(error)) return handOver();
     throw error;
   }
 }
