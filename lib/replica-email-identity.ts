@@ -1,7 +1,8 @@
-import { CfnElement, CustomResource, Duration, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { CfnElement, CustomResource, Duration, Names, RemovalPolicy, Resource, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
+import { nagResourceId } from './private/nag';
 import { SesProvider } from './private/provider';
 import {
   domainNameError,
@@ -193,6 +194,25 @@ export class ReplicaEmailIdentity extends Resource {
         }),
       ],
     });
+    if (Token.isUnresolved(name)) {
+      // A parent known only at deploy time (an EmailIdentity of the stack, a parameter) can
+      // change without a new logical id: this policy is then updated in place, before
+      // CloudFormation's cleanup deletes the old replica, whose name it no longer holds. Reading
+      // and deleting identities of the replica region stays allowed for that cleanup; the
+      // handler deletes only identities that carry this resource's ownership tag.
+      const replicaIdentities = stack.formatArn({ service: 'ses', region, resource: 'identity', resourceName: '*' });
+      policy.addStatements(new iam.PolicyStatement({
+        sid: 'CleanUpOwnReplicas',
+        actions: ['ses:GetEmailIdentity', 'ses:DeleteEmailIdentity', 'ses:ListTagsForResource'],
+        resources: [replicaIdentities],
+      }));
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${nagResourceId(stack, replicaIdentities)}]`,
+        reason: 'Read and delete identities of the replica region, not only the current replica: when the parent (a token) changes, '
+          + 'this policy is updated before CloudFormation deletes the old replica. The handler only deletes identities that carry '
+          + 'this resource\'s ownership tag.',
+      });
+    }
 
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,

@@ -7,7 +7,7 @@ import { App, CfnParameter, Duration, NestedStack, RemovalPolicy, Stack } from '
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { MultiRegionEndpoint } from '../lib';
+import { MultiRegionEndpoint, ReplicaEmailIdentity } from '../lib';
 import { SesEmulator } from './emulator/ses-emulator';
 import { CloudFormationDriver } from './support/cloudformation-driver';
 import { generatedEndpointName, generatedNamePrefix, OWNER_TAG_KEY } from '../lib/private/rules';
@@ -115,6 +115,53 @@ describe('a stalled SES call does not eat the Lambda (item 5)', () => {
     const creates = emulator.calls.filter((c) => c.operation === 'CreateMultiRegionEndpoint');
     expect(creates.map((c) => [c.stalledMs !== undefined, c.errorType])).toEqual([[true, undefined], [false, 'AlreadyExistsException']]);
     expect(emulator.calls.some((c) => c.operation === 'GetMultiRegionEndpoint' && c.stalledMs !== undefined)).toBe(true);
+  });
+});
+
+describe("a replica's parent changes without orphaning the old replica (item 9)", () => {
+  /** Whether a statement of the template's IAM policies allows `action` on `arn` (Allow only; ${Partition} is 'aws', parameters take `values`). */
+  function allows(assembly: CloudAssembly, action: string, arn: string, values: Record<string, string>): boolean {
+    const resolve = (v: any): string => {
+      if (typeof v === 'string') return v;
+      if (v.Ref === 'AWS::Partition') return 'aws';
+      if (v.Ref) return values[v.Ref] ?? `<${v.Ref}>`;
+      if (v['Fn::Join']) return v['Fn::Join'][1].map(resolve).join(v['Fn::Join'][0]);
+      return JSON.stringify(v);
+    };
+    const matches = (pattern: string) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.?+^$()[\]{}|\\]/g, '\\$&')).join('.*')}$`).test(arn);
+    return Object.values<any>(assembly.getStackArtifact(STACK).template.Resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((r) => r.Properties.PolicyDocument.Statement)
+      .some((s: any) => s.Effect === 'Allow' && [s.Action].flat().includes(action) && !s.Condition && [s.Resource].flat().map(resolve).some(matches));
+  }
+
+  test('a parent given as a token changes: the new replica is made, and the updated policy still lets the cleanup delete the old one', async () => {
+    for (const domain of ['a.example.com', 'b.example.com']) emulator.seedIdentity({ region: REGION, name: domain });
+    const assembly = synth((stack) => {
+      const domain = new CfnParameter(stack, 'ParentDomain', { type: 'String' });
+      ReplicaEmailIdentity.forEmailIdentity(stack, 'Replica', ses.EmailIdentity.fromEmailIdentityName(stack, 'Parent', domain.valueAsString), 'us-west-2');
+    });
+    const parameters: Record<string, string> = { ParentDomain: 'a.example.com' };
+    const cfn = new CloudFormationDriver({ stackName: STACK, region: REGION, parameters, lambdaEnv: { ...emulator.clientEnv(REGION), SES_CALL_PERIOD_MS: '20' } });
+    expect(await cfn.deploy(assembly)).toMatchObject({ status: 'CREATE_COMPLETE' });
+    parameters.ParentDomain = 'b.example.com';
+    // The same template: the policy is updated in place. During the cleanup it must still
+    // allow what deleting the old replica takes.
+    for (const action of ['ses:ListTagsForResource', 'ses:DeleteEmailIdentity', 'ses:GetEmailIdentity']) {
+      expect(allows(assembly, action, 'arn:aws:ses:us-west-2:123456789012:identity/a.example.com', parameters)).toBe(true);
+    }
+    expect(await cfn.deploy(assembly)).toMatchObject({ status: 'UPDATE_COMPLETE' });
+    expect(emulator.identities('us-west-2').map((i) => i.identityName)).toEqual(['b.example.com']);
+    expect(await cfn.destroy()).toMatchObject({ status: 'DELETE_COMPLETE' });
+    expect(emulator.identities('us-west-2')).toEqual([]);
+  });
+
+  test('a parent given by name: no identity beyond its own replica is allowed (a new name is a new policy)', () => {
+    const assembly = synth((stack) => {
+      new ReplicaEmailIdentity(stack, 'Replica', { parentIdentityName: 'a.example.com', replicaRegion: 'us-west-2' });
+    });
+    expect(allows(assembly, 'ses:DeleteEmailIdentity', 'arn:aws:ses:us-west-2:123456789012:identity/a.example.com', {})).toBe(true);
+    expect(allows(assembly, 'ses:DeleteEmailIdentity', 'arn:aws:ses:us-west-2:123456789012:identity/other.example.com', {})).toBe(false);
   });
 });
 
