@@ -3,15 +3,8 @@
  */
 import { BEFORE_COMMIT, QuotaCase } from './quota';
 import type { PhaseResult } from './quota-case';
+import type { Verdict } from './report';
 import { fmtMs, markdownTable, sum } from './stats';
-
-/** What a verdict says (the same shape as report.ts's Verdict). */
-export interface QuotaVerdict {
-  readonly goal: string;
-  readonly figure: string;
-  readonly met: boolean;
-  readonly remedy: string;
-}
 
 export interface QuotaSettings {
   readonly provisioningMs: number;
@@ -62,7 +55,7 @@ function outcome(c: QuotaCase): string {
   return parts.join('; ');
 }
 
-export function quotaSection(cases: readonly QuotaCase[], settings: QuotaSettings): { markdown: string; verdicts: QuotaVerdict[] } {
+export function quotaSection(cases: readonly QuotaCase[], settings: QuotaSettings): { markdown: string; verdicts: Verdict[] } {
   const rows = (['after', 'before'] as const).flatMap((design) => cases.filter((c) => c.design === design).flatMap((c) => (c.result?.phases ?? []).map((p) => {
     const regions = Object.keys(p.stackCalls);
     const needed = callsNeeded(c, p);

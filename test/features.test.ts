@@ -45,7 +45,8 @@ describe('import', () => {
     new MultiRegionEndpoint(stack, 'Owned', { secondaryRegion: 'us-west-2' });
     const endpoint = MultiRegionEndpoint.fromEndpointName(stack, 'Imported', 'orders-mail');
     const [lookup] = customResources(stack, 'Custom::SESMultiRegionEndpointLookup');
-    expect(lookup.Properties).toEqual({ ServiceToken: expect.anything(), EndpointName: 'orders-mail' });
+    // ServiceTimeout: the lookup waits at most 30 minutes for a CREATING endpoint, CloudFormation 5 more (issue #12).
+    expect(lookup.Properties).toEqual({ ServiceToken: expect.anything(), EndpointName: 'orders-mail', ServiceTimeout: '2100' });
     const [owned] = customResources(stack, 'Custom::SESMultiRegionEndpoint');
     expect(lookup.Properties.ServiceToken).toEqual(owned.Properties.ServiceToken);
     const logicalId = Object.keys(Template.fromStack(stack).findResources('Custom::SESMultiRegionEndpointLookup'))[0];
