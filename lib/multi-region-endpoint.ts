@@ -155,12 +155,15 @@ abstract class MultiRegionEndpointBase extends Resource implements IMultiRegionE
   public abstract readonly secondaryRegion: string;
 
   public grantSendEmail(grantee: iam.IGrantable, ...identities: ses.IEmailIdentity[]): iam.Grant {
+    if (identities.length === 0) {
+      throw new Error('`grantSendEmail` needs at least one identity to send from, got none');
+    }
     return this.grantSendEmailFrom(grantee, ...identities.map((identity) => identity.emailIdentityName));
   }
 
   public grantSendEmailFrom(grantee: iam.IGrantable, ...identityNames: string[]): iam.Grant {
     if (identityNames.length === 0) {
-      throw new Error('`grantSendEmail` needs at least one identity to send from, got none');
+      throw new Error('`grantSendEmailFrom` needs at least one identity name to send from, got none');
     }
     const stack = Stack.of(this);
     const resourceArns = identityNames.flatMap((name) => [this.primaryRegion, this.secondaryRegion]
@@ -381,7 +384,7 @@ export class MultiRegionEndpoint extends MultiRegionEndpointBase implements ITag
     validateTags(props.tags ?? {});
     this.tags = new TagManager(TagType.KEY_VALUE, MultiRegionEndpoint.RESOURCE_TYPE, props.tags);
     // Tags.of() adds tags later (an aspect), so check the merged set once more before synthesis.
-    this.node.addValidation({ validate: () => tagValidationErrors(this.renderedTags()) });
+    this.node.addValidation({ validate: () => tagValidationErrors(this.renderedTags(), MERGED_TAGS_PROP) });
     const timeoutSeconds = props.timeout ? props.timeout.toMilliseconds({ integral: false }) / 1000 : DEFAULT_TIMEOUT_SECONDS;
     validateTimeout(timeoutSeconds);
 
@@ -478,8 +481,11 @@ function validateUniqueName(provider: SesProvider, name: string, path: string): 
   provider.explicitNames.set(name, path);
 }
 
-function tagValidationErrors(tags: ReadonlyArray<{ Key: string; Value: string }>): string[] {
-  return tagErrors(tags.map(({ Key, Value }) => ({ key: Key, value: Value })), 'tags', (v) => Token.isUnresolved(v));
+/** How messages name the merged tags: `Tags.of()` adds to `tags`, and the limits count both (rendered as `tags` and `Tags.of()`). */
+const MERGED_TAGS_PROP = 'tags` and `Tags.of()';
+
+function tagValidationErrors(tags: ReadonlyArray<{ Key: string; Value: string }>, prop = 'tags'): string[] {
+  return tagErrors(tags.map(({ Key, Value }) => ({ key: Key, value: Value })), prop, (v) => Token.isUnresolved(v));
 }
 
 function validateTags(tags: { [key: string]: string }): void {

@@ -91,6 +91,12 @@ export class ReplicaEmailIdentity extends Resource {
     replicaRegion: string,
     options: ReplicaEmailIdentityOptions = {},
   ): ReplicaEmailIdentity {
+    // DEED replicates domains only: an email address identity of the stack is caught here,
+    // where its definition is visible (its name is a token until deploy time).
+    const definition = parent.node.defaultChild instanceof ses.CfnEmailIdentity ? parent.node.defaultChild.emailIdentity : undefined;
+    if (typeof definition === 'string' && !Token.isUnresolved(definition) && definition.includes('@')) {
+      throw new Error(`\`parent\` must be a domain identity: DEED replicates domains, not email addresses, got: '${definition}'`);
+    }
     const replica = new ReplicaEmailIdentity(scope, id, { ...options, parentIdentityName: parent.emailIdentityName, replicaRegion });
     replica.node.addDependency(parent);
     return replica;

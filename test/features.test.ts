@@ -107,6 +107,8 @@ describe('grantSendEmail', () => {
     const endpoint = new MultiRegionEndpoint(stack, 'Global', { secondaryRegion: 'us-west-2' });
     const sender = new iam.Role(stack, 'Sender', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     expect(() => endpoint.grantSendEmail(sender)).toThrow('`grantSendEmail` needs at least one identity to send from, got none');
+    // Issue #14: the message names the method the user called.
+    expect(() => endpoint.grantSendEmailFrom(sender)).toThrow('`grantSendEmailFrom` needs at least one identity name to send from, got none');
   });
 });
 
@@ -161,7 +163,14 @@ describe('Tags.of', () => {
     const stack = newStack();
     new MultiRegionEndpoint(stack, 'Global', { secondaryRegion: 'us-west-2' });
     Tags.of(stack).add('bad*key', 'v');
-    expect(() => Template.fromStack(stack)).toThrow("`tags` keys must be 1-128 characters of Unicode letters, digits, white space or _ . : / = + -, got: 'bad*key'");
+    expect(() => Template.fromStack(stack)).toThrow("`tags` and `Tags.of()` keys must be 1-128 characters of Unicode letters, digits, white space or _ . : / = + -, got: 'bad*key'");
+  });
+
+  test('the tag limit counts `tags` and `Tags.of()` together, and says so (issue #14)', () => {
+    const stack = newStack();
+    new MultiRegionEndpoint(stack, 'Global', { secondaryRegion: 'us-west-2', tags: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, 'v'])) });
+    for (let i = 0; i < 10; i++) Tags.of(stack).add(`extra${i}`, 'v');
+    expect(() => Template.fromStack(stack)).toThrow('`tags` and `Tags.of()` may hold at most 49 tags (SES allows 50, this library keeps 1 for its ownership tag), got: 50');
   });
 });
 

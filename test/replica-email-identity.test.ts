@@ -237,6 +237,15 @@ describe('one provider per stack', () => {
 });
 
 describe('forEmailIdentity', () => {
+  test('an email address identity of the stack is refused at synth: DEED replicates domains (issue #14)', () => {
+    const stack = stackIn('us-east-1');
+    const parent = new ses.EmailIdentity(stack, 'Parent', { identity: ses.Identity.email('mail@example.com') });
+    expect(() => ReplicaEmailIdentity.forEmailIdentity(stack, 'Replica', parent, 'us-west-2'))
+      .toThrow("`parent` must be a domain identity: DEED replicates domains, not email addresses, got: 'mail@example.com'");
+    const endpoint = new MultiRegionEndpoint(stack, 'Global', { secondaryRegion: 'us-west-2' });
+    expect(() => endpoint.addReplicaIdentity('Replica2', parent)).toThrow('`parent` must be a domain identity');
+  });
+
   test('replicates an EmailIdentity of the stack: its Ref as the parent, deployed after it', () => {
     const stack = stackIn('us-east-1');
     const parent = new ses.EmailIdentity(stack, 'Parent', { identity: ses.Identity.domain('example.com') });
