@@ -195,7 +195,8 @@ export class ReplicaEmailIdentity extends Resource {
           sid: 'ManageReplicaIdentity',
           // SES lists `identity` as a resource type of the tag actions too, so nothing
           // here needs '*'. TagResource: CreateEmailIdentity with Tags requires it.
-          actions: ['ses:CreateEmailIdentity', 'ses:GetEmailIdentity', 'ses:DeleteEmailIdentity', 'ses:TagResource', 'ses:ListTagsForResource'],
+          // UntagResource: a construct moved inside the stack hands the replica over with tags.
+          actions: ['ses:CreateEmailIdentity', 'ses:GetEmailIdentity', 'ses:DeleteEmailIdentity', 'ses:TagResource', 'ses:UntagResource', 'ses:ListTagsForResource'],
           resources: [replicaArn],
         }),
       ],
@@ -209,7 +210,7 @@ export class ReplicaEmailIdentity extends Resource {
       const replicaIdentities = stack.formatArn({ service: 'ses', region, resource: 'identity', resourceName: '*' });
       policy.addStatements(new iam.PolicyStatement({
         sid: 'CleanUpOwnReplicas',
-        actions: ['ses:GetEmailIdentity', 'ses:DeleteEmailIdentity', 'ses:ListTagsForResource'],
+        actions: ['ses:GetEmailIdentity', 'ses:DeleteEmailIdentity', 'ses:ListTagsForResource', 'ses:UntagResource'],
         resources: [replicaIdentities],
       }));
       Validations.of(policy).acknowledge({

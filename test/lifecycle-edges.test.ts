@@ -10,7 +10,7 @@ import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { MultiRegionEndpoint, ReplicaEmailIdentity } from '../lib';
 import { SesEmulator } from './emulator/ses-emulator';
 import { CloudFormationDriver } from './support/cloudformation-driver';
-import { generatedEndpointName, generatedNamePrefix, OWNER_TAG_KEY } from '../lib/private/rules';
+import { generatedEndpointName, generatedNamePrefix, OWNER_TAG_KEY, PREVIOUS_OWNER_TAG_KEY } from '../lib/private/rules';
 
 const REGION = 'us-east-1';
 const STACK = 'MailStack';
@@ -41,6 +41,94 @@ const names = (region = REGION) => emulator.endpoints(region).map((e) => e.endpo
 const waitFor = async (condition: () => boolean) => {
   for (let i = 0; i < 100 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
 };
+
+describe('a construct moved inside the stack keeps its endpoint (item 3)', () => {
+  const moved = (constructId: string, withFailure = false) => synth((stack) => {
+    const endpoint = new MultiRegionEndpoint(stack, constructId, { secondaryRegion: 'us-west-2', endpointName: 'orders' });
+    if (withFailure) {
+      // Fails after the moved resource has taken the endpoint over.
+      new MultiRegionEndpoint(stack, 'Broken', { secondaryRegion: 'us-west-2', endpointName: 'broken' }).node.addDependency(endpoint);
+    }
+  });
+  const ownerOf = () => emulator.endpoint(REGION, 'orders')!.tags[OWNER_TAG_KEY];
+  const logicalIdIn = (assembly: CloudAssembly, prefix: string) => Object.keys(assembly.getStackArtifact(STACK).template.Resources)
+    .find((id) => id.startsWith(prefix) && assembly.getStackArtifact(STACK).template.Resources[id].Type === MultiRegionEndpoint.RESOURCE_TYPE)!;
+
+  test('a new construct id: the new resource takes the endpoint over (same EndpointId), the old one\'s cleanup leaves it; destroy deletes it', async () => {
+    const cfn = driver();
+    const before = moved('Global');
+    expect(await cfn.deploy(before)).toMatchObject({ status: 'CREATE_COMPLETE' });
+    const { endpointId } = emulator.endpoint(REGION, 'orders')!;
+    expect(ownerOf()).toMatch(new RegExp(`/${logicalIdIn(before, 'Global')}$`));
+
+    const after = moved('Orders');
+    const result = await cfn.deploy(after);
+    expect(result).toMatchObject({ status: 'UPDATE_COMPLETE' });
+    expect(emulator.endpoint(REGION, 'orders')).toMatchObject({ endpointId, status: 'READY' });
+    expect(ownerOf()).toMatch(new RegExp(`/${logicalIdIn(after, 'Orders')}$`));
+    expect(emulator.endpoint(REGION, 'orders')!.tags).not.toHaveProperty([PREVIOUS_OWNER_TAG_KEY]);
+    expect(emulator.calls.filter((c) => c.operation === 'DeleteMultiRegionEndpoint')).toEqual([]);
+    expect(cfn.resource(logicalIdIn(after, 'Orders'))!.data.EndpointId).toBe(endpointId);
+
+    expect(await cfn.destroy()).toMatchObject({ status: 'DELETE_COMPLETE' });
+    expect(emulator.endpoints()).toEqual([]);
+  });
+
+  test('a move whose update fails after the handover: the rollback gives the endpoint back, never deletes it', async () => {
+    const cfn = driver();
+    const before = moved('Global');
+    expect(await cfn.deploy(before)).toMatchObject({ status: 'CREATE_COMPLETE' });
+    const { endpointId } = emulator.endpoint(REGION, 'orders')!;
+    const owner = ownerOf();
+    emulator.options.failNames = ['broken'];
+
+    expect(await cfn.deploy(moved('Orders', true))).toMatchObject({ status: 'UPDATE_ROLLBACK_COMPLETE' });
+    expect(emulator.calls.some((c) => c.operation === 'TagResource' && c.endpointName === 'orders')).toBe(true); // it was taken over
+    expect(emulator.endpoint(REGION, 'orders')).toMatchObject({ endpointId, status: 'READY' });
+    expect(ownerOf()).toBe(owner);
+    expect(emulator.endpoint(REGION, 'orders')!.tags).not.toHaveProperty([PREVIOUS_OWNER_TAG_KEY]);
+    await waitFor(() => names().length === 1);
+    expect(names()).toEqual(['orders']);
+
+    // The old resource still owns it and can still update and delete it.
+    expect(await cfn.destroy()).toMatchObject({ status: 'DELETE_COMPLETE' });
+    expect(emulator.endpoints()).toEqual([]);
+  });
+
+  test('replicas too: a moved replica keeps its identity; a rolled-back move gives it back', async () => {
+    emulator.seedIdentity({ region: REGION, name: 'example.com' });
+    const replicaIn = (constructId: string, withFailure = false) => synth((stack) => {
+      const replica = new ReplicaEmailIdentity(stack, constructId, { parentIdentityName: 'example.com', replicaRegion: 'us-west-2' });
+      if (withFailure) new MultiRegionEndpoint(stack, 'Broken', { secondaryRegion: 'us-west-2', endpointName: 'broken' }).node.addDependency(replica);
+    });
+    const replicaOwner = () => emulator.identity('us-west-2', 'example.com')!.tags;
+    const cfn = driver();
+    expect(await cfn.deploy(replicaIn('Replica'))).toMatchObject({ status: 'CREATE_COMPLETE' });
+    const first = replicaOwner()[OWNER_TAG_KEY];
+
+    emulator.options.failNames = ['broken'];
+    expect(await cfn.deploy(replicaIn('Moved', true))).toMatchObject({ status: 'UPDATE_ROLLBACK_COMPLETE' });
+    expect(replicaOwner()).toEqual({ [OWNER_TAG_KEY]: first });
+
+    emulator.options.failNames = [];
+    expect(await cfn.deploy(replicaIn('Moved'))).toMatchObject({ status: 'UPDATE_COMPLETE' });
+    expect(replicaOwner()[OWNER_TAG_KEY]).not.toBe(first);
+    expect(replicaOwner()).not.toHaveProperty([PREVIOUS_OWNER_TAG_KEY]);
+    expect(emulator.calls.filter((c) => c.operation === 'DeleteEmailIdentity')).toEqual([]);
+    expect(emulator.identities('us-west-2').map((i) => i.identityName)).toEqual(['example.com']);
+
+    expect(await cfn.destroy()).toMatchObject({ status: 'DELETE_COMPLETE' });
+    expect(emulator.identities('us-west-2')).toEqual([]);
+  });
+
+  test('another stack\'s endpoint of the same name is still foreign', async () => {
+    emulator.seed({ region: REGION, endpointName: 'orders', routes: ['us-west-2'], tags: { [OWNER_TAG_KEY]: 'arn:aws:cloudformation:us-east-1:123456789012:stack/Other/0f1e/Global' } });
+    const result = await driver().deploy(moved('Global'));
+    expect(result).toMatchObject({ status: 'ROLLBACK_COMPLETE' });
+    expect(result.reason).toContain('was not created by this stack');
+    expect(emulator.endpoint(REGION, 'orders')!.tags[OWNER_TAG_KEY]).toContain('stack/Other/');
+  });
+});
 
 describe('a failed replacement leaves nothing behind (item 1)', () => {
   const named = (endpointName: string, timeoutSeconds = 30) => synth((stack) => {

@@ -115,7 +115,7 @@ describe('IAM', () => {
       {
         Sid: 'ManageReplicaIdentity',
         Effect: 'Allow',
-        Action: ['ses:CreateEmailIdentity', 'ses:GetEmailIdentity', 'ses:DeleteEmailIdentity', 'ses:TagResource', 'ses:ListTagsForResource'],
+        Action: ['ses:CreateEmailIdentity', 'ses:GetEmailIdentity', 'ses:DeleteEmailIdentity', 'ses:TagResource', 'ses:UntagResource', 'ses:ListTagsForResource'],
         Resource: partitionArn(':ses:us-west-2:123456789012:identity/example.com'),
       },
     ]);

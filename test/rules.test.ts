@@ -1,10 +1,14 @@
+import { claimExisting, decideDelete } from '../lambda/shared/ownership';
 import {
   endpointArn,
   generatedEndpointName,
   generatedNamePrefix,
   GENERATED_PREFIX_MAX_LENGTH,
+  OWNER_TAG_KEY,
   ownerTagValue,
   parseStackId,
+  PREVIOUS_OWNER_TAG_KEY,
+  resourceTarget,
   REGION_MAX_LENGTH,
 } from '../lib/private/rules';
 
@@ -46,5 +50,27 @@ describe('ownership and ARNs', () => {
 
   test('a malformed stack id is refused', () => {
     expect(() => parseStackId('not-an-arn')).toThrow("StackId must be a CloudFormation stack ARN, got: 'not-an-arn'");
+  });
+});
+
+describe('ownership decisions (a construct moved inside its stack)', () => {
+  const STACK = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Mail/0f1e2d3c-aaaa';
+  const target = resourceTarget(STACK, 'New');
+  const owner = (logicalId: string, stack = STACK) => ({ [OWNER_TAG_KEY]: `${stack}/${logicalId}` });
+
+  test('Create: ours, another resource of the same stack (take over), or foreign', () => {
+    expect(claimExisting(owner('New'), target)).toBe('ours');
+    expect(claimExisting(owner('Old'), target)).toBe('take over');
+    expect(claimExisting(owner('Old', 'arn:aws:cloudformation:us-east-1:123456789012:stack/Mail/another-id'), target)).toBe('foreign');
+    expect(claimExisting({}, target)).toBe('foreign');
+    expect(claimExisting({ [OWNER_TAG_KEY]: 'sha256:abc' }, target)).toBe('foreign');
+    expect(claimExisting({ [OWNER_TAG_KEY]: `${STACK}/Old/extra` }, target)).toBe('foreign');
+  });
+
+  test('Delete: delete what is ours; complete a handover; give back a taken-over one; leave the rest', () => {
+    expect(decideDelete(owner('New'), target)).toEqual({ action: 'delete' });
+    expect(decideDelete({ ...owner('Newer'), [PREVIOUS_OWNER_TAG_KEY]: `${STACK}/New` }, target)).toEqual({ action: 'complete handover' });
+    expect(decideDelete({ ...owner('New'), [PREVIOUS_OWNER_TAG_KEY]: `${STACK}/Old` }, target)).toEqual({ action: 'give back', to: `${STACK}/Old` });
+    expect(decideDelete(owner('Other'), target)).toMatchObject({ action: 'leave' });
   });
 });

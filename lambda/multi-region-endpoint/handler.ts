@@ -20,6 +20,7 @@ import {
   LOOKUP_RESOURCE_TYPE,
   OWNER_TAG_KEY,
   parseStackId,
+  PREVIOUS_OWNER_TAG_KEY,
   resourceTarget,
   ResourceTarget,
   secondaryRegionError,
@@ -27,6 +28,7 @@ import {
   timeoutError,
 } from '../../lib/private/rules';
 import { orHandOver, resumingHandOver } from '../shared/handover';
+import { claimExisting, decideDelete, takeOverTags } from '../shared/ownership';
 import { isTransient, OutOfTurnsError, Pacer, sendInTurn } from '../shared/pacer';
 import { pollWithin, PollingContext } from '../shared/polling';
 import { ProviderEvent } from '../shared/provider-event';
@@ -205,9 +207,17 @@ async function createEndpoint(ctx: HandlerContext, props: EndpointProperties, ta
         throw new Error(`Cannot create SES multi-region endpoint '${name}' in ${target.location.region}: the account's quota of multi-region endpoints is reached (${(error as Error).message}). Delete unused endpoints or request a quota increase.`);
       }
       if (errorName(error) !== 'AlreadyExistsException') throw error;
-      const tags = await tagsOfExistingEndpoint(ctx, target, name);
-      if (tags[OWNER_TAG_KEY] !== target.owner) {
+      let tags = await tagsOfExistingEndpoint(ctx, target, name);
+      const claim = claimExisting(tags, target);
+      if (claim === 'foreign') {
         throw new Error(`An SES multi-region endpoint named '${name}' already exists in ${target.location.region} and was not created by this stack: choose another endpointName or import it. It was left untouched.`);
+      }
+      if (claim === 'take over') {
+        // Another resource of this stack made it: this construct moved. Same endpoint, same EndpointId.
+        const handover = takeOverTags(tags, target);
+        await call(ctx, 'TagResource', name, new TagResourceCommand({ ResourceArn: endpointArn(target.location, name), Tags: handover }));
+        ctx.log({ operation: 'TakeOverMovedEndpoint', endpointName: name, outcome: 'ok', from: tags[OWNER_TAG_KEY] });
+        tags = { ...tags, ...Object.fromEntries(handover.map((t) => [t.Key, t.Value])) };
       }
       const status = (await getEndpoint(ctx, name))?.Status;
       if (status === 'FAILED' || status === 'DELETING') {
@@ -253,7 +263,8 @@ async function syncTags(ctx: HandlerContext, props: EndpointProperties, target: 
 function tagChanges(desired: ReadonlyArray<{ Key: string; Value: string }>, current: Record<string, string>) {
   const wantedKeys = new Set(desired.map((t) => t.Key));
   return {
-    toRemove: Object.keys(current).filter((key) => !wantedKeys.has(key) && !key.toLowerCase().startsWith('aws:')),
+    // Never the reserved aws: keys, nor the previous owner of a handover still under way.
+    toRemove: Object.keys(current).filter((key) => !wantedKeys.has(key) && !key.toLowerCase().startsWith('aws:') && key !== PREVIOUS_OWNER_TAG_KEY),
     toSet: desired.filter((t) => current[t.Key] !== t.Value),
   };
 }
@@ -340,9 +351,25 @@ async function onDelete(event: EndpointEvent, ctx: HandlerContext): Promise<OnEv
     // i.e. after Get saw the endpoint, so this is not SES's short NotFound window after Create.)
     return { PhysicalResourceId: name, NothingToDelete: true };
   }
-  if (tags[OWNER_TAG_KEY] !== target.owner) {
-    ctx.log({ operation: 'Delete', endpointName: name, outcome: 'not created by this resource, left untouched', owner: tags[OWNER_TAG_KEY] ?? null });
-    return { PhysicalResourceId: name, NothingToDelete: true };
+  const decision = decideDelete(tags, target);
+  const arn = endpointArn(target.location, name);
+  switch (decision.action) {
+    case 'leave':
+      ctx.log({ operation: 'Delete', endpointName: name, outcome: decision.why, owner: tags[OWNER_TAG_KEY] ?? null });
+      return { PhysicalResourceId: name, NothingToDelete: true };
+    case 'complete handover':
+      // This resource's construct moved; the new one holds the endpoint now.
+      await call(ctx, 'UntagResource', name, new UntagResourceCommand({ ResourceArn: arn, TagKeys: [PREVIOUS_OWNER_TAG_KEY] }));
+      ctx.log({ operation: 'Delete', endpointName: name, outcome: 'moved to another resource of the stack, left in place' });
+      return { PhysicalResourceId: name, NothingToDelete: true };
+    case 'give back':
+      // The move that took it over is being rolled back: the old resource keeps it.
+      await call(ctx, 'TagResource', name, new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: OWNER_TAG_KEY, Value: decision.to }] }));
+      await call(ctx, 'UntagResource', name, new UntagResourceCommand({ ResourceArn: arn, TagKeys: [PREVIOUS_OWNER_TAG_KEY] }));
+      ctx.log({ operation: 'Delete', endpointName: name, outcome: 'given back to the resource it was taken over from', owner: decision.to });
+      return { PhysicalResourceId: name, NothingToDelete: true };
+    case 'delete':
+      break;
   }
   const outcome = await requestDeletion(ctx, name);
   const timeoutSeconds = Number(event.ResourceProperties?.TimeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS);

@@ -13,6 +13,8 @@ import {
   GetEmailIdentityCommandOutput,
   ListTagsForResourceCommand,
   SESv2Client,
+  TagResourceCommand,
+  UntagResourceCommand,
 } from '@aws-sdk/client-sesv2';
 import {
   BYODKIM_ORIGIN,
@@ -29,11 +31,13 @@ import {
 import {
   DEFAULT_TIMEOUT_SECONDS,
   OWNER_TAG_KEY,
+  PREVIOUS_OWNER_TAG_KEY,
   resourceTarget,
   ResourceTarget,
   timeoutError,
 } from '../../lib/private/rules';
 import { orHandOver, resumingHandOver } from '../shared/handover';
+import { claimExisting, decideDelete, takeOverTags } from '../shared/ownership';
 import { isTransient, OutOfTurnsError, Pacer, sendInTurn } from '../shared/pacer';
 import { pollWithin, PollingContext } from '../shared/polling';
 import { ProviderEvent } from '../shared/provider-event';
@@ -239,8 +243,15 @@ async function createReplica(ctx: ReplicaHandlerContext, props: ReplicaPropertie
     switch (errorName(error)) {
       case 'AlreadyExistsException': {
         const tags = await tagsOfExistingIdentity(ctx, target, region, name);
-        if (tags[OWNER_TAG_KEY] !== target.owner) {
+        const claim = claimExisting(tags, target);
+        if (claim === 'foreign') {
           throw new Error(`An email identity named '${name}' already exists in ${region} and was not created by this stack: delete it there if it should be a DEED replica of ${primary}, or leave it out of this stack. It was left untouched.`);
+        }
+        if (claim === 'take over') {
+          // Another resource of this stack made it: this construct moved. The same replica.
+          await call(ctx, region, 'TagResource', name, new TagResourceCommand({ ResourceArn: identityArn(target.location, region, name), Tags: takeOverTags(tags, target) }));
+          ctx.log({ operation: 'TakeOverMovedReplica', region, identityName: name, outcome: 'ok', from: tags[OWNER_TAG_KEY] });
+          break;
         }
         // Ours: a retried Create, or a rollback back to a replica we still hold.
         ctx.log({ operation: 'AdoptOwnReplica', region, identityName: name, outcome: 'ok' });
@@ -310,9 +321,25 @@ async function onDelete(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promis
     // finished, i.e. after Get saw the replica, so this is not the NotFound window after Create.)
     return { PhysicalResourceId: physicalId, NothingToDelete: true };
   }
-  if (tags[OWNER_TAG_KEY] !== target.owner) {
-    ctx.log({ operation: 'Delete', region, identityName: name, outcome: 'not created by this resource, left untouched', owner: tags[OWNER_TAG_KEY] ?? null });
-    return { PhysicalResourceId: physicalId, NothingToDelete: true };
+  const decision = decideDelete(tags, target);
+  const arn = identityArn(target.location, region, name);
+  switch (decision.action) {
+    case 'leave':
+      ctx.log({ operation: 'Delete', region, identityName: name, outcome: decision.why, owner: tags[OWNER_TAG_KEY] ?? null });
+      return { PhysicalResourceId: physicalId, NothingToDelete: true };
+    case 'complete handover':
+      // This resource's construct moved; the new one holds the replica now.
+      await call(ctx, region, 'UntagResource', name, new UntagResourceCommand({ ResourceArn: arn, TagKeys: [PREVIOUS_OWNER_TAG_KEY] }));
+      ctx.log({ operation: 'Delete', region, identityName: name, outcome: 'moved to another resource of the stack, left in place' });
+      return { PhysicalResourceId: physicalId, NothingToDelete: true };
+    case 'give back':
+      // The move that took it over is being rolled back: the old resource keeps it.
+      await call(ctx, region, 'TagResource', name, new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: OWNER_TAG_KEY, Value: decision.to }] }));
+      await call(ctx, region, 'UntagResource', name, new UntagResourceCommand({ ResourceArn: arn, TagKeys: [PREVIOUS_OWNER_TAG_KEY] }));
+      ctx.log({ operation: 'Delete', region, identityName: name, outcome: 'given back to the resource it was taken over from', owner: decision.to });
+      return { PhysicalResourceId: physicalId, NothingToDelete: true };
+    case 'delete':
+      break;
   }
   const outcome = await requestDeletion(ctx, region, name);
   return {

@@ -22,6 +22,12 @@ export const REGION_MAX_LENGTH = 25;
 /** SES allows 50 tags per resource; the library keeps one for its ownership tag. */
 export const MAX_TAGS_PER_RESOURCE = 50;
 export const OWNER_TAG_KEY = 'cdk-ses-multi-region-endpoint:owner';
+/**
+ * Set while a resource whose construct moved inside its stack (a new logical id) takes an
+ * endpoint or replica over from its old resource: the old owner, so that a rolled-back move
+ * gives it back. The old resource's cleanup Delete removes it: the handover is complete.
+ */
+export const PREVIOUS_OWNER_TAG_KEY = 'cdk-ses-multi-region-endpoint:previous-owner';
 export const MAX_USER_TAGS = MAX_TAGS_PER_RESOURCE - 1;
 export const TAG_KEY_MAX_LENGTH = 128;
 export const TAG_VALUE_MAX_LENGTH = 256;
@@ -115,8 +121,8 @@ export function tagErrors(
     }
     if (key.toLowerCase().startsWith('aws:')) {
       errors.push(`\`${prop}\` keys must not start with 'aws:' (reserved by AWS), got: ${show(key)}`);
-    } else if (key === OWNER_TAG_KEY) {
-      errors.push(`\`${prop}\` key ${show(OWNER_TAG_KEY)} is reserved by this library to mark the endpoints it owns, got: ${show(key)}`);
+    } else if (key === OWNER_TAG_KEY || key === PREVIOUS_OWNER_TAG_KEY) {
+      errors.push(`\`${prop}\` key ${show(key)} is reserved by this library to mark the endpoints it owns, got: ${show(key)}`);
     }
     if (seen.has(key)) {
       errors.push(`\`${prop}\` keys must be unique, got ${show(key)} twice`);
@@ -202,9 +208,20 @@ export function ownerTagValue(stackId: string, logicalResourceId: string): strin
 export interface ResourceTarget {
   readonly location: StackLocation;
   readonly owner: string;
+  /** The stack's id: owners that start with it and a `/` are resources of the same stack. */
+  readonly stackId: string;
 }
 
 /** The target of the resource CloudFormation names by its stack id and logical id. */
 export function resourceTarget(stackId: string, logicalResourceId: string): ResourceTarget {
-  return { location: parseStackId(stackId), owner: ownerTagValue(stackId, logicalResourceId) };
+  return { location: parseStackId(stackId), owner: ownerTagValue(stackId, logicalResourceId), stackId };
+}
+
+/**
+ * Whether an ownership tag value names another resource of the target's own stack: the
+ * construct moved (a new id or parent, `cdk refactor`), so its logical id changed. A hashed
+ * value (a stack ARN and logical id longer than a tag value) cannot be told apart: foreign.
+ */
+export function ownedByAnotherResourceOfTheStack(owner: string | undefined, target: ResourceTarget): boolean {
+  return owner !== undefined && owner !== target.owner && owner.startsWith(`${target.stackId}/`) && !owner.slice(target.stackId.length + 1).includes('/');
 }
