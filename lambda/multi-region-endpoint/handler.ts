@@ -29,7 +29,7 @@ import {
 } from '../../lib/private/rules';
 import { orHandOver, resumingHandOver } from '../shared/handover';
 import { claimExisting, decideDelete, takeOverTags } from '../shared/ownership';
-import { isTransient, OutOfTurnsError, Pacer, sendInTurn } from '../shared/pacer';
+import { mayPass, Pacer, sendInTurn } from '../shared/pacer';
 import { pollWithin, PollingContext } from '../shared/polling';
 import { ProviderEvent } from '../shared/provider-event';
 
@@ -479,7 +479,7 @@ async function isReady(event: EndpointEvent, ctx: HandlerContext): Promise<IsCom
   } catch (error) {
     // A replacement that failed (FAILED, timed out, wrong routes) is removed again: the failed
     // Update keeps the old physical id, so nothing else would ever delete it.
-    if (event.Replacement && !mayPass(error, event, ctx)) await removeFailedReplacement(ctx, props, target);
+    if (event.Replacement && !passesBeforeDeadline(error, event, ctx)) await removeFailedReplacement(ctx, props, target);
     throw error;
   }
 }
@@ -551,14 +551,14 @@ async function checkOnce(event: EndpointEvent, ctx: HandlerContext): Promise<IsC
   } catch (error) {
     // Polling is idempotent: a transient failure that outlasted this invocation's turns just
     // waits for the next invocation, until the resource's own deadline.
-    if (mayPass(error, event, ctx)) return { IsComplete: false };
+    if (passesBeforeDeadline(error, event, ctx)) return { IsComplete: false };
     throw error;
   }
 }
 
 /** A failure that may pass (transient at SES, or no turn left to retry it) while the deadline has not. */
-function mayPass(error: unknown, event: EndpointEvent, ctx: HandlerContext): boolean {
-  return (isTransient(error) || error instanceof OutOfTurnsError) && !timedOut(event, ctx);
+function passesBeforeDeadline(error: unknown, event: EndpointEvent, ctx: HandlerContext): boolean {
+  return mayPass(error) && !timedOut(event, ctx);
 }
 
 /**
@@ -566,5 +566,6 @@ function mayPass(error: unknown, event: EndpointEvent, ctx: HandlerContext): boo
  * Polls for up to `pollWindowMs` within one invocation, then hands back to the framework.
  */
 export async function isComplete(event: EndpointEvent, ctx: HandlerContext): Promise<IsCompleteResult> {
-  return pollWithin(ctx, resumingHandOver(event, (e) => onEventWork(e, ctx), (e) => checkOnce(e, ctx), (error, e) => mayPass(error, e, ctx)));
+  const passing = (error: unknown, e: EndpointEvent) => passesBeforeDeadline(error, e, ctx);
+  return pollWithin(ctx, resumingHandOver(event, (e) => onEventWork(e, ctx), (e) => checkOnce(e, ctx), passing));
 }

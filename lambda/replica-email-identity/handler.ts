@@ -38,7 +38,7 @@ import {
 } from '../../lib/private/rules';
 import { orHandOver, resumingHandOver } from '../shared/handover';
 import { claimExisting, decideDelete, takeOverTags } from '../shared/ownership';
-import { isTransient, OutOfTurnsError, Pacer, sendInTurn } from '../shared/pacer';
+import { mayPass, Pacer, sendInTurn } from '../shared/pacer';
 import { pollWithin, PollingContext } from '../shared/polling';
 import { ProviderEvent } from '../shared/provider-event';
 
@@ -445,7 +445,7 @@ async function isReady(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promise
   try {
     return await isVerified(event, ctx, props, target);
   } catch (error) {
-    const transient = isPassing(error) && !timedOut(event, ctx);
+    const transient = mayPass(error) && !timedOut(event, ctx);
     if (event.Replacement && !transient) await removeFailedReplacement(ctx, props, target);
     throw error;
   }
@@ -467,18 +467,13 @@ async function isDeleted(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promi
   return { IsComplete: false };
 }
 
-/** A failure that may pass: transient at SES, or no turn left in this invocation to retry it. */
-function isPassing(error: unknown): boolean {
-  return isTransient(error) || error instanceof OutOfTurnsError;
-}
-
 async function checkOnce(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promise<ReplicaIsCompleteResult> {
   try {
     return await (event.RequestType === 'Delete' ? isDeleted(event, ctx) : isReady(event, ctx));
   } catch (error) {
     // Polling is idempotent: a transient failure that outlasted this invocation's turns just
     // waits for the next invocation, until the resource's own deadline.
-    if (isPassing(error) && !timedOut(event, ctx)) return { IsComplete: false };
+    if (mayPass(error) && !timedOut(event, ctx)) return { IsComplete: false };
     throw error;
   }
 }
@@ -488,7 +483,7 @@ async function checkOnce(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promi
  * Polls for up to `pollWindowMs` within one invocation, then hands back to the framework.
  */
 export async function isComplete(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promise<ReplicaIsCompleteResult> {
-  const passing = (error: unknown, e: ReplicaEvent) => (isPassing(error) || error instanceof ParentNotVerifiedError) && !timedOut(e, ctx);
+  const passing = (error: unknown, e: ReplicaEvent) => (mayPass(error) || error instanceof ParentNotVerifiedError) && !timedOut(e, ctx);
   return pollWithin(ctx, resumingHandOver(event, (e) => onEventWork(e, ctx), (e) => checkOnce(e, ctx), passing));
 }
 

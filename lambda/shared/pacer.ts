@@ -94,6 +94,11 @@ export function isTransient(error: unknown): boolean {
     || NETWORK_CODES.has(e?.code ?? '') || (status === undefined && NETWORK_MESSAGE.test((error as Error)?.message ?? ''));
 }
 
+/** A failure that may pass: transient at SES, or no turn left in this invocation to retry it. */
+export function mayPass(error: unknown): boolean {
+  return isTransient(error) || error instanceof OutOfTurnsError;
+}
+
 /**
  * Makes one SES call in the resource's turn, and retries it in later turns while it fails
  * transiently and the invocation has a turn left. Without a pacer (unit tests) it calls at once
@@ -120,4 +125,3 @@ export async function sendInTurn<T>(pacer: Pacer | undefined, operation: string,
     }
   }
 }
-
