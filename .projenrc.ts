@@ -100,10 +100,20 @@ const project = new awscdk.AwsCdkConstructLibrary({
   release: true,
   releaseTrigger: release.ReleaseTrigger.manual({ changelog: true, changelogPath: 'CHANGELOG.md', gitPushCommand: 'git push --follow-tags origin main' }),
   releaseToNpm: true,
+  // commit-and-tag-version 13 (projen's default) and its conventional-changelog packages want
+  // Node 22: on Node 20 `npm ci` printed 85 EBADENGINE lines. 12 does the same job on Node 18+.
+  bumpPackage: 'commit-and-tag-version@^12',
+  // The floor of aws-cdk-lib itself, for users' CDK apps and for development alike.
+  minNodeVersion: '20.0.0',
 });
 
 // Pinned like aws-cdk-lib above (projen drops a constructs devDependency given in the options).
 project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
+
+// Install scripts of dependencies: none is needed (esbuild's binary comes as an optional
+// dependency, @parcel/watcher's prebuilt too), and nothing may download binaries at install.
+// Recording the decision also ends npm 11's "not yet covered by allowScripts" warning.
+project.package.addField('allowScripts', { 'esbuild': false, '@parcel/watcher': false });
 
 // The package ships compiled JS (out/), the .jsii and the bundled handler (assets/); no sources.
 for (const pattern of ['/lambda/', '/example/', '/cdk.json', '/cdk.out/', '/lib/', '/bench/', '/docs/', '/.ci/', '/rosetta/', '*.ts', '!*.d.ts']) {
@@ -144,9 +154,28 @@ const HANDLER_BUNDLE_OPTIONS: javascript.AddBundleOptions = {
 // issue #11): bundled at pre-compile into assets/, shipped in the package.
 project.bundler.addBundle('lambda/provider/index.ts', HANDLER_BUNDLE_OPTIONS);
 
-// Tests drive the bundled handler, so bundle before jest; lint lambda/ and the example too.
+// Tests drive the bundled handler, so bundle before jest.
 const bundleTask = project.tasks.tryFind('bundle');
 if (bundleTask) project.testTask.prependSpawn(bundleTask);
+
+// One command builds a complete npm package (issue #14): `npx projen package:js` bundles the
+// handler, compiles with jsii, packs with jsii-pacmak and checks the tarball, deleting it if it
+// lacks the assembly, the compiled library or the handler bundle. `prepack` refuses an `npm pack`
+// (also jsii-pacmak's own) whose build output is missing or older than its sources.
+const checkPackage = 'ts-node --transpile-only --project projenrc/tsconfig.json projenrc/check-package.ts';
+const packageJsTask = project.tasks.tryFind('package:js');
+const compileTask = project.tasks.tryFind('compile');
+if (packageJsTask && bundleTask && compileTask) {
+  packageJsTask.reset();
+  packageJsTask.spawn(bundleTask);
+  packageJsTask.spawn(compileTask);
+  packageJsTask.exec('jsii-pacmak -v --target js');
+  packageJsTask.exec(`${checkPackage} tarball dist/js`);
+  packageJsTask.description = 'Build the npm package into dist/js: bundle the handler, compile with jsii, pack, check the tarball';
+}
+project.package.setScript('prepack', `${checkPackage} inputs`);
+
+// Lint lambda/, the example and the benchmarks too.
 project.eslint?.addLintPattern('lambda');
 project.eslint?.addLintPattern('example');
 project.eslint?.addLintPattern('bench');

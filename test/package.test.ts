@@ -1,13 +1,11 @@
 /**
- * The published package really works: what `npm publish` would upload is built from this
- * checkout, its contents are checked, and it is installed into an empty project (offline,
- * from the npm cache) that synthesizes a stack with a MultiRegionEndpoint.
- *
- * The tarball is built without touching the working tree: the checkout's files (what git
- * tracks or would track, plus the handler bundles in assets/, which npm test builds first)
- * are copied to a temporary directory, compiled there with jsii (into its own out/ and
- * .jsii) and packed with `npm pack`, which is what jsii-pacmak's js target does. Set PACKAGE_TARBALL to a tarball
- * (e.g. dist/js/*.tgz from `npx projen package:js`) to check that one instead.
+ * The published package really works, built the way the README tells a newcomer to build it:
+ * in a clean clone of this checkout (its files copied, node_modules linked, nothing built),
+ * `npm pack` is refused because the build output is missing, then the README's own command
+ * (`npx projen package:js`, read from the README) builds the tarball, whose contents are
+ * checked. It is installed into an empty project (offline, from the npm cache) that
+ * synthesizes the README's example app and a stack using the rest of the public API.
+ * Set PACKAGE_TARBALL to a tarball (e.g. dist/js/*.tgz) to check that one instead.
  *
  * CONSUMER_AWS_CDK_LIB (default: the installed aws-cdk-lib version) picks the aws-cdk-lib the
  * consumer installs; versions not in the npm cache are fetched from the registry
@@ -18,7 +16,8 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { compiledCopy, HANDLER_ASSET, NODE_MODULES, ROOT, run } from './support/checkout';
+import { cleanCopy, HANDLER_ASSET, NODE_MODULES, ROOT, run } from './support/checkout';
+import { codeBlocks } from './support/markdown';
 
 const PACKAGE = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const installedVersion = (name: string): string =>
@@ -31,15 +30,38 @@ jest.setTimeout(240_000);
 let work: string;
 let tarball: string;
 let files: string[];
+/** What `npm pack` printed when it was refused in the clean clone. */
+let refusal: string;
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-/** Compiles and packs a copy of the checkout, as publishing would; returns the tarball path. */
+/**
+ * The README's command that builds the package, from its shell block that clones the
+ * repository: the line that runs `npm ci` and then the build. `npm ci` itself is skipped
+ * here (the clean copy links this checkout's node_modules).
+ */
+function readmeBuildCommand(): string {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const block = codeBlocks(readme).find((b) => b.info === 'sh' && b.code.includes('git clone'));
+  const line = block?.code.split('\n').find((l) => l.startsWith('npm ci && '));
+  if (!line) throw new Error("README.md has no shell block with 'git clone' and a line 'npm ci && <build command>'");
+  return line.slice('npm ci && '.length);
+}
+
+/** Builds the tarball in a clean clone with the README's command; returns its path. */
 function packLibrary(): string {
-  // jsii writes out/ and .jsii into the copy; npm pack applies .npmignore, as publishing does.
-  const src = compiledCopy(path.join(work, 'src'));
-  const out = run(npm, ['pack', '--json', '--pack-destination', work], src);
-  return path.join(work, JSON.parse(out)[0].filename);
+  const clone = cleanCopy(path.join(work, 'clone'));
+  try {
+    run(npm, ['pack', '--pack-destination', work], clone);
+    refusal = '(npm pack succeeded)';
+  } catch (e: any) {
+    refusal = e.message;
+  }
+  run('sh', ['-c', readmeBuildCommand()], clone, 200_000);
+  const dist = path.join(clone, 'dist', 'js');
+  const built = fs.readdirSync(dist).filter((f) => f.endsWith('.jsii.tgz'));
+  expect(built).toEqual([`${PACKAGE.name}@${PACKAGE.version}.jsii.tgz`]);
+  return path.join(dist, built[0]);
 }
 
 beforeAll(() => {
@@ -50,6 +72,41 @@ beforeAll(() => {
 
 afterAll(() => {
   if (work && !process.env.KEEP_PACKAGE_TEST_DIR) fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe('building the package', () => {
+  test('the README\'s command is the one that bundles, compiles, packs and checks', () => {
+    expect(readmeBuildCommand()).toBe('npx projen package:js');
+    const steps = JSON.parse(fs.readFileSync(path.join(ROOT, '.projen', 'tasks.json'), 'utf8')).tasks['package:js'].steps;
+    expect(steps.map((step: any) => step.spawn ?? step.exec)).toEqual([
+      'bundle', 'compile', 'jsii-pacmak -v --target js', expect.stringMatching(/check-package\.ts tarball dist\/js$/),
+    ]);
+  });
+
+  (process.env.PACKAGE_TARBALL ? test.skip : test)('npm pack in a clean clone is refused, naming what is missing and the command', () => {
+    expect(refusal).toContain('This package would be broken, so it was not made:');
+    expect(refusal).toContain('.jsii is missing (jsii compiles it)');
+    expect(refusal).toContain(`${HANDLER_ASSET} is missing (esbuild bundles the handler into it)`);
+    expect(refusal).toContain('Build a complete package with `npx projen package:js`');
+    expect(fs.readdirSync(work).filter((f) => f.endsWith('.tgz'))).toEqual([]);
+  });
+
+  test('a tarball without the handler bundle is reported and deleted', () => {
+    const dir = path.join(work, 'broken');
+    fs.mkdirSync(path.join(dir, 'package', 'out'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'package', '.jsii'), '{}');
+    fs.writeFileSync(path.join(dir, 'package', 'out', 'index.js'), '');
+    run('tar', ['-czf', 'broken.jsii.tgz', 'package'], dir);
+    fs.rmSync(path.join(dir, 'package'), { recursive: true });
+    let error = '';
+    try {
+      run(path.join(NODE_MODULES, '.bin', 'ts-node'), ['--transpile-only', '--project', 'projenrc/tsconfig.json', 'projenrc/check-package.ts', 'tarball', dir], ROOT);
+    } catch (e: any) {
+      error = e.message;
+    }
+    expect(error).toContain(`broken.jsii.tgz lacks ${HANDLER_ASSET}`);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
 });
 
 describe('the tarball', () => {
@@ -151,6 +208,34 @@ describe('installed into an empty project', () => {
       return `${shipped.get(sha256(fs.readFileSync(path.join(staged, 'index.js'))))} ${fn.Properties.Handler}`;
     });
     expect(runs.sort()).toEqual([`${HANDLER_ASSET} index.isComplete`, `${HANDLER_ASSET} index.onEvent`]);
+  });
+
+  test('synthesizes the README\'s example app, type-checked against the installed package', () => {
+    const example = codeBlocks(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')).find((b) => b.info === 'ts fixture=app');
+    expect(example).toBeDefined();
+    const dir = path.join(consumer, 'readme-app');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'app.ts'), example!.code);
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'commonjs',
+        strict: true,
+        skipLibCheck: true,
+        outDir: 'js',
+        typeRoots: [path.join(NODE_MODULES, '@types')],
+        types: ['node'],
+      },
+      files: ['app.ts'],
+    }));
+    run(process.execPath, [path.join(NODE_MODULES, 'typescript', 'bin', 'tsc'), '-p', dir], dir);
+    run('env', ['CDK_OUTDIR=cdk.out', process.execPath, path.join('js', 'app.js')], dir);
+
+    const template = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.out', 'Mail.template.json'), 'utf8'));
+    const resources = Object.values(template.Resources) as any[];
+    expect(resources.filter((r) => r.Type === 'Custom::SESMultiRegionEndpoint').map((r) => r.Properties.EndpointName)).toEqual(['orders-mail']);
+    expect(resources.filter((r) => r.Type === 'Custom::SESReplicaEmailIdentity')).toHaveLength(1);
+    expect(template.Outputs.EndpointId.Value).toEqual({ 'Fn::GetAtt': [expect.any(String), 'EndpointId'] });
   });
 
   /**

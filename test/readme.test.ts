@@ -9,26 +9,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { compiledCopy, NODE_MODULES, ROOT, run } from './support/checkout';
+import { CodeBlock, codeBlocks } from './support/markdown';
 
 jest.setTimeout(240_000);
 
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-
-interface CodeBlock { readonly info: string; readonly code: string; readonly line: number }
-
-/** Fenced code blocks of a markdown text, with their info string and starting line. */
-function codeBlocks(markdown: string): CodeBlock[] {
-  const blocks: CodeBlock[] = [];
-  const lines = markdown.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^```(\S.*)?$/.exec(lines[i]);
-    if (!open) continue;
-    const end = lines.indexOf('```', i + 1);
-    blocks.push({ info: open[1] ?? '', code: lines.slice(i + 1, end).join('\n'), line: i + 1 });
-    i = end;
-  }
-  return blocks;
-}
 
 const language = (block: CodeBlock): string => block.info.split(/\s+/)[0];
 const blocks = codeBlocks(README);

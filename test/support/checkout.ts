@@ -1,7 +1,7 @@
 /**
- * A copy of this checkout as a clean clone has it after `npx projen bundle`, compiled with
- * jsii: for tests that need the library as it is published (its `.jsii` assembly, `out/`)
- * without writing build output into the working tree.
+ * Copies of this checkout as a clean clone has it, for tests that build the library as it is
+ * published (its `.jsii` assembly, `out/`, the tarball) without writing build output into the
+ * working tree.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -30,32 +30,46 @@ export function run(command: string, args: string[], cwd: string, timeout = 120_
   }
 }
 
-/**
- * The files of this checkout, as a clean clone after `npx projen bundle` has them: what git
- * tracks or would track (so .gitignore'd build output and scratch files are left out), plus
- * the bundled handlers in assets/ (git-ignored, but shipped).
- */
-function checkoutFiles(): string[] {
-  const listed = run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], ROOT).split('\0').filter(Boolean);
-  const assets = fs.readdirSync(path.join(ROOT, 'assets'), { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(ROOT, path.join(entry.parentPath, entry.name)));
-  return [...new Set([...listed, ...assets])].filter((file) => fs.existsSync(path.join(ROOT, file)));
+/** The files of a clean clone of this checkout: what git tracks or would track (not .gitignore'd). */
+function cloneFiles(): string[] {
+  return run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], ROOT).split('\0').filter(Boolean)
+    .filter((file) => fs.existsSync(path.join(ROOT, file)));
 }
 
-/**
- * Copies the checkout into `dest` (with this checkout's node_modules linked) and compiles it
- * with jsii there, which writes `out/` and the `.jsii` assembly (README included) into the copy.
- */
-export function compiledCopy(dest: string): string {
+/** The bundled handlers in assets/ (git-ignored, but shipped). */
+function bundleFiles(): string[] {
   if (!fs.existsSync(path.join(ROOT, HANDLER_ASSET))) {
     throw new Error(`${HANDLER_ASSET} is missing: run 'npx projen bundle' first (npm test does).`);
   }
-  for (const file of checkoutFiles()) {
+  return fs.readdirSync(path.join(ROOT, 'assets'), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(ROOT, path.join(entry.parentPath, entry.name)));
+}
+
+/**
+ * Copies `files` of the checkout into `dest` and links this checkout's node_modules there: a
+ * clean clone after `npm ci`, without its cost.
+ */
+function copyOf(dest: string, files: string[]): string {
+  for (const file of files) {
     fs.mkdirSync(path.dirname(path.join(dest, file)), { recursive: true });
     fs.copyFileSync(path.join(ROOT, file), path.join(dest, file));
   }
   fs.symlinkSync(NODE_MODULES, path.join(dest, 'node_modules'), 'junction');
+  return dest;
+}
+
+/** A clean clone of this checkout in `dest`, as `git clone` then `npm ci` leave it: no build output. */
+export function cleanCopy(dest: string): string {
+  return copyOf(dest, cloneFiles());
+}
+
+/**
+ * A copy of the checkout after `npx projen bundle` in `dest`, compiled with jsii there, which
+ * writes `out/` and the `.jsii` assembly (README included) into the copy.
+ */
+export function compiledCopy(dest: string): string {
+  copyOf(dest, [...new Set([...cloneFiles(), ...bundleFiles()])]);
   run(process.execPath, [path.join(NODE_MODULES, 'jsii', 'bin', 'jsii'), ...JSII_FLAGS], dest);
   return dest;
 }
