@@ -157,7 +157,18 @@ describe('one provider per stack', () => {
         LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('ProviderLogs') } },
       });
     }
-    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+    // Findable by the stack's name, one group per incarnation of the stack (its ARN's UUID), kept
+    // on deletion so that a failed first deploy's rollback does not take its logs with it.
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: {
+        RetentionInDays: 90,
+        LogGroupName: {
+          'Fn::Join': ['', ['/cdk-ses-multi-region-endpoint/TestStack/', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }]],
+        },
+      },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
     // The framework invokes isComplete every second, for at most one hour.
     const [machine] = Object.values<any>(template.findResources('AWS::StepFunctions::StateMachine'));
     expect(JSON.stringify(machine.Properties.DefinitionString)).toContain('\\"IntervalSeconds\\":1,\\"MaxAttempts\\":3600,');

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CfnResource, CustomResource, Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnResource, CustomResource, Duration, Fn, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -10,6 +10,9 @@ import { CALL_PERIOD_ENV, CALL_SLOTS_ENV, DEFAULT_CALL_PERIOD_MS, encodeSlots } 
 
 /** The handler bundle esbuild writes at pre-compile; it ships inside the npm package. */
 const HANDLER_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'lambda', 'provider', 'index');
+
+/** The log group of a stack's provider is `<prefix><stack name>/<stack UUID>`. */
+export const LOG_GROUP_PREFIX = '/cdk-ses-multi-region-endpoint/';
 
 /**
  * How often the Provider framework invokes isComplete. Each invocation itself polls SES, at
@@ -59,7 +62,16 @@ export class SesProvider extends Construct {
   private constructor(scope: Construct, id: string) {
     super(scope, id);
 
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.THREE_MONTHS });
+    const stack = Stack.of(this);
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      // Findable by the stack's name; the stack ARN's UUID makes each incarnation of the stack
+      // its own group, so a kept group never blocks re-creating a stack of the same name.
+      logGroupName: `${LOG_GROUP_PREFIX}${stack.stackName}/${Fn.select(2, Fn.split('/', stack.stackId))}`,
+      retention: logs.RetentionDays.THREE_MONTHS,
+      // Kept when the stack is deleted: a failed first deploy's rollback, or a failed destroy,
+      // would otherwise take the only record of what SES answered with it. Entries expire.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     this.role = new iam.Role(this, 'HandlerRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Manages SES multi-region endpoints and DEED replica identities for cdk-ses-multi-region-endpoint',
