@@ -148,8 +148,18 @@ describe('Create', () => {
     replica.on(CreateEmailIdentityCommand).rejects(exception(AlreadyExistsException));
     replica.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: OWNER_TAG_KEY, Value: OWNER }] });
     await expect(onEvent(event('Create'), ctx)).resolves.toEqual({ PhysicalResourceId: 'us-west-2/example.com', CreatedAt: T0, WaitDeadline: T0 + 60_000 });
-    expect(logs.map((l) => l.operation)).toEqual(['GetEmailIdentity', 'CreateEmailIdentity', 'ListTagsForResource', 'AdoptOwnReplica']);
+    expect(logs.map((l) => l.operation)).toEqual(['GetEmailIdentity', 'CreateEmailIdentity', 'ListTagsForResource', 'GetEmailIdentity', 'AdoptOwnReplica']);
     expect(writes()).toBe(1);
+  });
+
+  test('an identity with this resource\'s owner tag that is no DEED replica of the primary is refused before any write', async () => {
+    parent();
+    replica.on(CreateEmailIdentityCommand).rejects(exception(AlreadyExistsException));
+    replica.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: OWNER_TAG_KEY, Value: OWNER }] });
+    replica.on(GetEmailIdentityCommand).resolves({ DkimAttributes: { SigningAttributesOrigin: 'AWS_SES' } });
+    await expect(onEvent(event('Create'), ctx)).rejects.toThrow("An email identity named 'example.com' already exists in us-west-2 but is not a DEED replica of us-east-1 "
+      + '(SigningAttributesOrigin: AWS_SES, expected AWS_SES_US_EAST_1)');
+    expect(writes()).toBe(1); // the refused CreateEmailIdentity; no TagResource, no Delete
   });
 
   test('right after its Create, a replica that SES cannot find yet is looked up again', async () => {

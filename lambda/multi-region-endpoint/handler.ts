@@ -212,6 +212,15 @@ async function createEndpoint(ctx: HandlerContext, props: EndpointProperties, ta
       if (claim === 'foreign') {
         throw new Error(`An SES multi-region endpoint named '${name}' already exists in ${target.location.region} and was not created by this stack: choose another endpointName or import it. It was left untouched.`);
       }
+      const existing = await getEndpoint(ctx, name);
+      const status = existing?.Status;
+      const unusable = status === 'FAILED' || status === 'DELETING';
+      // Routes first, before any write: an endpoint tagged for adoption by hand may route
+      // elsewhere, and adopting it would let this resource's rollback delete it.
+      const routes = (existing?.Routes ?? []).map((r) => r.Region);
+      if (existing && !unusable && routes.length > 0 && secondaryRegionOf(existing, target.location.region) !== props.secondaryRegion) {
+        throw new Error(`An SES multi-region endpoint named '${name}' already exists in ${target.location.region} but routes to ${JSON.stringify(routes)}, not to ${props.secondaryRegion}, and SES cannot change routes: set secondaryRegion to the endpoint's, or choose another endpointName. It was left untouched.`);
+      }
       if (claim === 'take over') {
         // Another resource of this stack made it: this construct moved. Same endpoint, same EndpointId.
         const handover = takeOverTags(tags, target);
@@ -219,8 +228,7 @@ async function createEndpoint(ctx: HandlerContext, props: EndpointProperties, ta
         ctx.log({ operation: 'TakeOverMovedEndpoint', endpointName: name, outcome: 'ok', from: tags[OWNER_TAG_KEY] });
         tags = { ...tags, ...Object.fromEntries(handover.map((t) => [t.Key, t.Value])) };
       }
-      const status = (await getEndpoint(ctx, name))?.Status;
-      if (status === 'FAILED' || status === 'DELETING') {
+      if (unusable) {
         ctx.log({ operation: 'RecreateOwnEndpoint', endpointName: name, outcome: `was ${status}` });
         if (status === 'FAILED') await requestDeletion(ctx, name);
         await waitUntilGone(ctx, name, target, giveUpAt);

@@ -247,6 +247,13 @@ async function createReplica(ctx: ReplicaHandlerContext, props: ReplicaPropertie
         if (claim === 'foreign') {
           throw new Error(`An email identity named '${name}' already exists in ${region} and was not created by this stack: delete it there if it should be a DEED replica of ${primary}, or leave it out of this stack. It was left untouched.`);
         }
+        // Before any write: an identity tagged for adoption by hand may be no DEED replica of
+        // the parent, and adopting it would let this resource's rollback delete it.
+        const existing = await getIdentity(ctx, region, name);
+        const existingOrigin = existing?.DkimAttributes?.SigningAttributesOrigin;
+        if (existing !== undefined && existingOrigin !== deedOrigin(primary)) {
+          throw new Error(`An email identity named '${name}' already exists in ${region} but is not a DEED replica of ${primary} (SigningAttributesOrigin: ${existingOrigin ?? 'none'}, expected ${deedOrigin(primary)}): delete it there if it should be one, or leave it out of this stack. It was left untouched.`);
+        }
         if (claim === 'take over') {
           // Another resource of this stack made it: this construct moved. The same replica.
           await call(ctx, region, 'TagResource', name, new TagResourceCommand({ ResourceArn: identityArn(target.location, region, name), Tags: takeOverTags(tags, target) }));
