@@ -245,8 +245,13 @@ describe('when SES throttles onEvent for its whole invocation, isComplete takes 
   test('Create: handed over, then created by isComplete, owned and READY', async () => {
     emulator.failNext('CreateMultiRegionEndpoint', 'TooManyRequestsException', { times: 1000 });
     const event = { ...request('Create'), RequestId: 'r1', ResourceType: 'Custom::SESMultiRegionEndpoint' };
+    const before = Date.now();
     const handedOver = await shortOnEvent(event);
     expect(handedOver).toMatchObject({ PhysicalResourceId: 'orders-mail', Pending: true });
+    // The deadline counts from onEvent's start (TimeoutSeconds 60), as ServiceTimeout counts
+    // from CloudFormation's request: the time onEvent spent being throttled is not added.
+    expect(Date.now() - before).toBeGreaterThanOrEqual(150);
+    expect(handedOver.WaitDeadline - (before + 60_000)).toBeLessThan(100);
     expect(emulator.calls.filter((c) => c.operation === 'CreateMultiRegionEndpoint').length).toBeGreaterThan(1);
     expect(emulator.endpoints(REGION)).toEqual([]);
     expect(logLines.some((l) => l.outcome === 'out of turns in onEvent, handed over to isComplete')).toBe(true);
@@ -255,6 +260,18 @@ describe('when SES throttles onEvent for its whole invocation, isComplete takes 
     const done = await untilComplete({ ...event, ...handedOver });
     expect(done.Data).toMatchObject({ EndpointName: 'orders-mail', Status: 'READY', EndpointId: emulator.endpoint(REGION, 'orders-mail')!.endpointId });
     expect(state()).toEqual([{ name: 'orders-mail', status: 'READY', routes: ['us-west-2'], tags: { team: 'mail', [OWNER_TAG_KEY]: OWNER } }]);
+  });
+
+  test('past the deadline, isComplete stops retrying a throttled call after 60 periods and fails with what SES said', async () => {
+    emulator.failNext('GetMultiRegionEndpoint', 'TooManyRequestsException', { times: 100_000 });
+    emulator.seed({ region: REGION, endpointName: 'orders-mail', routes: ['us-west-2'], tags: { [OWNER_TAG_KEY]: OWNER } });
+    const event = { ...request('Create'), RequestId: 'r3', ResourceType: 'Custom::SESMultiRegionEndpoint', PhysicalResourceId: 'orders-mail', CreatedAt: 0 };
+    const started = Date.now();
+    // The resource's deadline has just passed; this Lambda could go on retrying for 14 minutes.
+    await expect((handler as any).isComplete({ ...event, WaitDeadline: started - 1 }, { getRemainingTimeInMillis: () => 900_000 }))
+      .rejects.toThrow(/^SES kept failing GetMultiRegionEndpoint \(TooManyRequestsException: [^)]*\) for \d+ attempts/);
+    // 60 periods of 20 ms, plus the last backoff: about 1.2 s, not the Lambda's 14 minutes.
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   test('Delete: handed over, then deleted by isComplete, only after the ownership check', async () => {

@@ -6,7 +6,7 @@
  */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { REPLICA_RESOURCE_TYPE } from '../../lib/private/replica-rules';
-import { ENDPOINT_RESOURCE_TYPE, LOOKUP_RESOURCE_TYPE } from '../../lib/private/rules';
+import { DEFAULT_TIMEOUT_SECONDS, ENDPOINT_RESOURCE_TYPE, LOOKUP_RESOURCE_TYPE } from '../../lib/private/rules';
 import { CALL_PERIOD_ENV, CALL_SLOTS_ENV, DEFAULT_CALL_PERIOD_MS, scheduleOf } from '../../lib/private/schedule';
 import * as endpoint from '../multi-region-endpoint/handler';
 import * as replica from '../replica-email-identity/handler';
@@ -24,6 +24,14 @@ const CONNECTION_TIMEOUT_MS = Number(process.env.SES_CONNECTION_TIMEOUT_MS ?? 3_
 const REQUEST_TIMEOUT_MS = Number(process.env.SES_REQUEST_TIMEOUT_MS ?? 20_000);
 /** Left of the Lambda timeout when the last call may start: more than one call may take. */
 const SAFETY_MARGIN_MS = 60_000;
+
+/**
+ * How long an isComplete invocation may keep retrying a failing call past the resource's
+ * deadline (and at least, so that one that starts late still gets a turn), in periods of the
+ * stack's schedule: 60 × 2 s, two minutes. Its failure then comes well before CloudFormation's
+ * ServiceTimeout, which the library sets 5 minutes past the deadline.
+ */
+const PAST_DEADLINE_PERIODS = 60;
 
 const clients = new Map<string, SESv2Client>();
 
@@ -60,13 +68,27 @@ function pacerFor(event: ProviderEvent, lambda: LambdaContext | undefined, first
   const schedule = scheduleOf(periodMs, process.env[CALL_SLOTS_ENV], event.LogicalResourceId);
   const start = now();
   const lambdaEnd = start + (lambda?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY) - SAFETY_MARGIN_MS;
+  const deadline = (event as { WaitDeadline?: unknown }).WaitDeadline;
+  const resourceEnd = typeof deadline === 'number' ? Math.max(start, deadline) + PAST_DEADLINE_PERIODS * periodMs : Number.POSITIVE_INFINITY;
   return new Pacer({
     schedule,
     now,
     sleep,
     notBefore: firstCallOfRequest ? start + periodMs : undefined,
-    giveUpAt: lambdaEnd,
+    giveUpAt: Math.min(lambdaEnd, resourceEnd),
   });
+}
+
+/**
+ * The resource's deadline counts from the request's onEvent, as CloudFormation's ServiceTimeout
+ * counts from its request: an onEvent slowed by throttling (or handing its work over) must not
+ * push it later, or ServiceTimeout would fail the resource first, without the handler's message.
+ */
+function anchoredAt<R>(startedAt: number, event: ProviderEvent, result: R): R {
+  const deadline = (result as { WaitDeadline?: unknown } | undefined)?.WaitDeadline;
+  const seconds = Number(event.ResourceProperties?.TimeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS);
+  if (typeof deadline !== 'number' || !Number.isFinite(seconds)) return result;
+  return { ...result, WaitDeadline: Math.min(deadline, startedAt + seconds * 1000) };
 }
 
 type Kind = 'endpoint' | 'replica';
@@ -81,10 +103,12 @@ function kindOf(event: ProviderEvent): Kind {
 }
 
 export async function onEvent(event: ProviderEvent, lambda?: LambdaContext): Promise<unknown> {
+  const startedAt = now();
   const base = { now, sleep, log, pacer: pacerFor(event, lambda, true) };
-  return kindOf(event) === 'replica'
-    ? replica.onEvent(event, { ...base, ses: sesIn })
-    : endpoint.onEvent(event, { ...base, ses: sesIn(process.env.AWS_REGION ?? '') });
+  const result = kindOf(event) === 'replica'
+    ? await replica.onEvent(event, { ...base, ses: sesIn })
+    : await endpoint.onEvent(event, { ...base, ses: sesIn(process.env.AWS_REGION ?? '') });
+  return anchoredAt(startedAt, event, result);
 }
 
 export async function isComplete(event: ProviderEvent, lambda?: LambdaContext): Promise<unknown> {
