@@ -1,19 +1,44 @@
 import * as http from 'http';
 import {
+  CreateConfigurationSetCommand,
+  CreateConfigurationSetCommandInput,
+  CreateConfigurationSetEventDestinationCommand,
   CreateEmailIdentityCommand,
+  CreateEmailTemplateCommand,
   CreateMultiRegionEndpointCommand,
   CreateMultiRegionEndpointCommandInput,
+  DeleteConfigurationSetCommand,
+  DeleteConfigurationSetEventDestinationCommand,
   DeleteEmailIdentityCommand,
+  DeleteEmailTemplateCommand,
   DeleteMultiRegionEndpointCommand,
+  EventDestinationDefinition,
   GetAccountCommand,
+  GetConfigurationSetCommand,
+  GetConfigurationSetEventDestinationsCommand,
   GetEmailIdentityCommand,
+  GetEmailTemplateCommand,
   GetMultiRegionEndpointCommand,
+  ListConfigurationSetsCommand,
+  ListContactListsCommand,
+  ListEmailTemplatesCommand,
   ListMultiRegionEndpointsCommand,
   ListTagsForResourceCommand,
+  paginateListConfigurationSets,
+  paginateListEmailTemplates,
   paginateListMultiRegionEndpoints,
+  PutConfigurationSetArchivingOptionsCommand,
+  PutConfigurationSetDeliveryOptionsCommand,
+  PutConfigurationSetReputationOptionsCommand,
+  PutConfigurationSetSendingOptionsCommand,
+  PutConfigurationSetSuppressionOptionsCommand,
+  PutConfigurationSetTrackingOptionsCommand,
+  PutConfigurationSetVdmOptionsCommand,
   SESv2Client,
   TagResourceCommand,
   UntagResourceCommand,
+  UpdateConfigurationSetEventDestinationCommand,
+  UpdateEmailTemplateCommand,
 } from '@aws-sdk/client-sesv2';
 import { SesEmulator } from './emulator/ses-emulator';
 
@@ -482,7 +507,7 @@ describe('test controls', () => {
   });
 
   test('unknown operations answer 404 UnknownOperationException', async () => {
-    await expectError(client().send(new GetAccountCommand({})), 'UnknownOperationException', 404);
+    await expectError(client().send(new ListContactListsCommand({})), 'UnknownOperationException', 404);
     expect(emulator.calls[0]).toMatchObject({ operation: 'Unknown', httpStatus: 404, errorType: 'UnknownOperationException' });
   });
 
@@ -608,7 +633,7 @@ describe('fault injection', () => {
   test('requests that cannot be routed or are not signed are never faulted', async () => {
     emulator.options = { dropConnectionRate: 0.5, serverErrorRate: 0.5 };
     for (let i = 0; i < 5; i++) {
-      await expectError(client().send(new GetAccountCommand({})), 'UnknownOperationException', 404);
+      await expectError(client().send(new ListContactListsCommand({})), 'UnknownOperationException', 404);
       expect((await rawRequest('GET', '/v2/email/multi-region-endpoints')).status).toBe(403);
     }
     expect(emulator.faultCounts()).toEqual({ TooManyRequestsException: 0, InternalFailure: 0, DroppedConnection: 0 });
@@ -1115,5 +1140,675 @@ describe('email identities (DEED)', () => {
     expect(() => emulator.seedIdentity({ region: 'us-east-1', name: 'example.com' })).toThrow(/already exists/);
     emulator.reset();
     expect(emulator.identities()).toEqual([]);
+  });
+});
+
+describe('account (GetAccount)', () => {
+  test('every region starts out of the sandbox: production access, sending, 50,000 a day at 14 a second', async () => {
+    const { $metadata, ...account } = await client('eu-west-1').send(new GetAccountCommand({}));
+    expect($metadata.httpStatusCode).toBe(200);
+    expect(account).toEqual({
+      ProductionAccessEnabled: true,
+      SendingEnabled: true,
+      SendQuota: { Max24HourSend: 50000, MaxSendRate: 14, SentLast24Hours: 0 },
+      EnforcementStatus: 'HEALTHY',
+      DedicatedIpAutoWarmupEnabled: false,
+    });
+    expect(emulator.account('eu-west-1')).toEqual(account);
+    expect(recorded()).toEqual([{ operation: 'GetAccount', region: 'eu-west-1', httpStatus: 200 }]);
+  });
+
+  test('seedAccount sets one region\'s state (SendQuota field by field); other regions keep theirs; reset restores the defaults', async () => {
+    const seeded = emulator.seedAccount('us-west-2', {
+      ProductionAccessEnabled: false,
+      SendQuota: { Max24HourSend: 200, MaxSendRate: 1 },
+      Details: { MailType: 'TRANSACTIONAL', WebsiteURL: 'https://example.com', ReviewDetails: { Status: 'PENDING', CaseId: 'c-1' } },
+    });
+    expect(seeded).toBe(emulator.account('us-west-2'));
+    const west = await client('us-west-2').send(new GetAccountCommand({}));
+    expect(west).toMatchObject({
+      ProductionAccessEnabled: false,
+      SendingEnabled: true,
+      SendQuota: { Max24HourSend: 200, MaxSendRate: 1, SentLast24Hours: 0 },
+      Details: { MailType: 'TRANSACTIONAL', WebsiteURL: 'https://example.com', ReviewDetails: { Status: 'PENDING', CaseId: 'c-1' } },
+    });
+    const east = await client('us-east-1').send(new GetAccountCommand({}));
+    expect(east).toMatchObject({ ProductionAccessEnabled: true, SendQuota: { Max24HourSend: 50000, MaxSendRate: 14 } });
+    expect(east.Details).toBeUndefined();
+
+    // A second seed merges over the first; the live object may be changed too.
+    emulator.seedAccount('us-west-2', { SendQuota: { SentLast24Hours: 150 }, EnforcementStatus: 'PROBATION' });
+    emulator.account('us-west-2').SendingEnabled = false;
+    expect(await client('us-west-2').send(new GetAccountCommand({}))).toMatchObject({
+      ProductionAccessEnabled: false,
+      SendingEnabled: false,
+      EnforcementStatus: 'PROBATION',
+      SendQuota: { Max24HourSend: 200, MaxSendRate: 1, SentLast24Hours: 150 },
+    });
+
+    emulator.reset();
+    expect(await client('us-west-2').send(new GetAccountCommand({}))).toMatchObject({ ProductionAccessEnabled: true, SendQuota: { Max24HourSend: 50000 } });
+  });
+});
+
+describe('configuration sets', () => {
+  const setArn = (name: string, region = 'us-east-1') => `arn:aws:ses:${region}:123456789012:configuration-set/${name}`;
+  const archiveArn = (region = 'us-east-1') => `arn:aws:ses:${region}:123456789012:mailmanager-archive/a-0123456789abcdef`;
+  const create = (name: string, extra: Partial<CreateConfigurationSetCommandInput> = {}, region = 'us-east-1') =>
+    client(region).send(new CreateConfigurationSetCommand({ ConfigurationSetName: name, ...extra }));
+  const get = async (name: string, region = 'us-east-1') => {
+    const { $metadata, ...set } = await client(region).send(new GetConfigurationSetCommand({ ConfigurationSetName: name }));
+    return set;
+  };
+
+  test('a set created without options reads back with SES\'s defaults, and nothing else', async () => {
+    const { $metadata, ...created } = await create('plain');
+    expect($metadata.httpStatusCode).toBe(200);
+    expect(created).toEqual({});
+    expect(await get('plain')).toEqual({
+      ConfigurationSetName: 'plain',
+      DeliveryOptions: { TlsPolicy: 'OPTIONAL' },
+      ReputationOptions: { ReputationMetricsEnabled: false },
+      SendingOptions: { SendingEnabled: true },
+      Tags: [],
+    });
+    expect(emulator.configurationSet('us-east-1', 'plain')).toEqual({
+      region: 'us-east-1',
+      configurationSetName: 'plain',
+      deliveryOptions: { TlsPolicy: 'OPTIONAL' },
+      reputationOptions: { ReputationMetricsEnabled: false },
+      sendingOptions: { SendingEnabled: true },
+      tags: {},
+      eventDestinations: [],
+    });
+  });
+
+  test('every option given at create reads back exactly, LastFreshStart as a Date; tags are visible to ListTagsForResource', async () => {
+    const lastFreshStart = new Date('2026-01-02T03:04:05Z');
+    await create('full', {
+      TrackingOptions: { CustomRedirectDomain: 'track.example.com', HttpsPolicy: 'REQUIRE' },
+      DeliveryOptions: { TlsPolicy: 'REQUIRE', SendingPoolName: 'pool', MaxDeliverySeconds: 600, SharedPoolDeliveryMode: 'REGIONAL' },
+      ReputationOptions: { ReputationMetricsEnabled: true, LastFreshStart: lastFreshStart },
+      SendingOptions: { SendingEnabled: false },
+      SuppressionOptions: {
+        SuppressedReasons: ['BOUNCE', 'COMPLAINT'],
+        SuppressionScope: 'ACCOUNT',
+        ValidationOptions: { ConditionThreshold: { ConditionThresholdEnabled: 'ENABLED', OverallConfidenceThreshold: { ConfidenceVerdictThreshold: 'HIGH' } } },
+      },
+      VdmOptions: { DashboardOptions: { EngagementMetrics: 'ENABLED' }, GuardianOptions: { OptimizedSharedDelivery: 'DISABLED' } },
+      ArchivingOptions: { ArchiveArn: archiveArn() },
+      Tags: [{ Key: 'team', Value: 'mail' }, { Key: 'env', Value: 'prod' }],
+    });
+    expect(await get('full')).toEqual({
+      ConfigurationSetName: 'full',
+      TrackingOptions: { CustomRedirectDomain: 'track.example.com', HttpsPolicy: 'REQUIRE' },
+      DeliveryOptions: { TlsPolicy: 'REQUIRE', SendingPoolName: 'pool', MaxDeliverySeconds: 600, SharedPoolDeliveryMode: 'REGIONAL' },
+      ReputationOptions: { ReputationMetricsEnabled: true, LastFreshStart: lastFreshStart },
+      SendingOptions: { SendingEnabled: false },
+      SuppressionOptions: {
+        SuppressedReasons: ['BOUNCE', 'COMPLAINT'],
+        SuppressionScope: 'ACCOUNT',
+        ValidationOptions: { ConditionThreshold: { ConditionThresholdEnabled: 'ENABLED', OverallConfidenceThreshold: { ConfidenceVerdictThreshold: 'HIGH' } } },
+      },
+      VdmOptions: { DashboardOptions: { EngagementMetrics: 'ENABLED' }, GuardianOptions: { OptimizedSharedDelivery: 'DISABLED' } },
+      ArchivingOptions: { ArchiveArn: archiveArn() },
+      Tags: [{ Key: 'team', Value: 'mail' }, { Key: 'env', Value: 'prod' }],
+    });
+    expect(emulator.configurationSet('us-east-1', 'full')).toMatchObject({
+      reputationOptions: { ReputationMetricsEnabled: true, LastFreshStart: lastFreshStart },
+      tags: { team: 'mail', env: 'prod' },
+    });
+    expect((await client().send(new ListTagsForResourceCommand({ ResourceArn: setArn('full') }))).Tags).toEqual([
+      { Key: 'team', Value: 'mail' },
+      { Key: 'env', Value: 'prod' },
+    ]);
+  });
+
+  test('the Put*Options operations change what GetConfigurationSet shows', async () => {
+    const ses = client();
+    const name = { ConfigurationSetName: 'opts' };
+    await create('opts', { DeliveryOptions: { SharedPoolDeliveryMode: 'GLOBAL' }, ReputationOptions: { LastFreshStart: new Date(1_700_000_000_000) } });
+
+    await ses.send(new PutConfigurationSetDeliveryOptionsCommand({ ...name, TlsPolicy: 'REQUIRE', MaxDeliverySeconds: 50400 }));
+    await ses.send(new PutConfigurationSetReputationOptionsCommand({ ...name, ReputationMetricsEnabled: true }));
+    await ses.send(new PutConfigurationSetSendingOptionsCommand({ ...name, SendingEnabled: false }));
+    await ses.send(new PutConfigurationSetSuppressionOptionsCommand({ ...name, SuppressedReasons: ['BOUNCE'] }));
+    await ses.send(new PutConfigurationSetTrackingOptionsCommand({ ...name, CustomRedirectDomain: 'click.example.com', HttpsPolicy: 'REQUIRE_OPEN_ONLY' }));
+    await ses.send(new PutConfigurationSetVdmOptionsCommand({ ...name, VdmOptions: { DashboardOptions: { EngagementMetrics: 'ENABLED' } } }));
+    await ses.send(new PutConfigurationSetArchivingOptionsCommand({ ...name, ArchiveArn: archiveArn() }));
+    expect(await get('opts')).toEqual({
+      ConfigurationSetName: 'opts',
+      // SharedPoolDeliveryMode: "If you don't specify a value, the current value doesn't change."
+      DeliveryOptions: { TlsPolicy: 'REQUIRE', MaxDeliverySeconds: 50400, SharedPoolDeliveryMode: 'GLOBAL' },
+      ReputationOptions: { ReputationMetricsEnabled: true, LastFreshStart: new Date(1_700_000_000_000) },
+      SendingOptions: { SendingEnabled: false },
+      SuppressionOptions: { SuppressedReasons: ['BOUNCE'] },
+      TrackingOptions: { CustomRedirectDomain: 'click.example.com', HttpsPolicy: 'REQUIRE_OPEN_ONLY' },
+      VdmOptions: { DashboardOptions: { EngagementMetrics: 'ENABLED' } },
+      ArchivingOptions: { ArchiveArn: archiveArn() },
+      Tags: [],
+    });
+
+    // Left out, they turn off: tracking, VDM and archiving options go; TlsPolicy goes back to OPTIONAL.
+    await ses.send(new PutConfigurationSetTrackingOptionsCommand(name));
+    await ses.send(new PutConfigurationSetVdmOptionsCommand(name));
+    await ses.send(new PutConfigurationSetArchivingOptionsCommand(name));
+    await ses.send(new PutConfigurationSetDeliveryOptionsCommand(name));
+    await ses.send(new PutConfigurationSetSendingOptionsCommand({ ...name, SendingEnabled: true }));
+    const after = await get('opts');
+    expect(after).toMatchObject({ DeliveryOptions: { TlsPolicy: 'OPTIONAL', SharedPoolDeliveryMode: 'GLOBAL' }, SendingOptions: { SendingEnabled: true } });
+    expect(after.TrackingOptions).toBeUndefined();
+    expect(after.VdmOptions).toBeUndefined();
+    expect(after.ArchivingOptions).toBeUndefined();
+    expect(emulator.calls.map(c => c.operation).filter(op => op.startsWith('Put'))).toEqual([
+      'PutConfigurationSetDeliveryOptions', 'PutConfigurationSetReputationOptions', 'PutConfigurationSetSendingOptions',
+      'PutConfigurationSetSuppressionOptions', 'PutConfigurationSetTrackingOptions', 'PutConfigurationSetVdmOptions',
+      'PutConfigurationSetArchivingOptions', 'PutConfigurationSetTrackingOptions', 'PutConfigurationSetVdmOptions',
+      'PutConfigurationSetArchivingOptions', 'PutConfigurationSetDeliveryOptions', 'PutConfigurationSetSendingOptions',
+    ]);
+  });
+
+  test('AlreadyExists on a duplicate name; NotFound from Get, Delete and every Put for a missing set', async () => {
+    const ses = client();
+    await create('dup');
+    const err = await failure(create('dup'));
+    expect(err).toMatchObject({ name: 'AlreadyExistsException', $metadata: { httpStatusCode: 400 } });
+    expect(err.message).toContain('dup');
+    const missing = { ConfigurationSetName: 'ghost' };
+    await expectError(ses.send(new GetConfigurationSetCommand(missing)), 'NotFoundException', 404);
+    await expectError(ses.send(new DeleteConfigurationSetCommand(missing)), 'NotFoundException', 404);
+    await expectError(ses.send(new PutConfigurationSetDeliveryOptionsCommand(missing)), 'NotFoundException', 404);
+    await expectError(ses.send(new PutConfigurationSetReputationOptionsCommand(missing)), 'NotFoundException', 404);
+    await expectError(ses.send(new PutConfigurationSetSendingOptionsCommand(missing)), 'NotFoundException', 404);
+    await expectError(ses.send(new PutConfigurationSetSuppressionOptionsCommand(missing)), 'NotFoundException', 404);
+    await expectError(ses.send(new PutConfigurationSetTrackingOptionsCommand(missing)), 'NotFoundException', 404);
+    await expectError(ses.send(new PutConfigurationSetVdmOptionsCommand(missing)), 'NotFoundException', 404);
+    await expectError(ses.send(new PutConfigurationSetArchivingOptionsCommand(missing)), 'NotFoundException', 404);
+  });
+
+  test.each<[string, Partial<CreateConfigurationSetCommandInput>]>([
+    ['an empty name', { ConfigurationSetName: '' }],
+    ['a name of 65 characters', { ConfigurationSetName: 'a'.repeat(65) }],
+    ['a name with a dot', { ConfigurationSetName: 'bad.name' }],
+    ['an unknown TlsPolicy', { DeliveryOptions: { TlsPolicy: 'MAYBE' as never } }],
+    ['MaxDeliverySeconds below 300', { DeliveryOptions: { MaxDeliverySeconds: 299 } }],
+    ['MaxDeliverySeconds above 50400', { DeliveryOptions: { MaxDeliverySeconds: 50401 } }],
+    ['TrackingOptions without a CustomRedirectDomain', { TrackingOptions: { HttpsPolicy: 'REQUIRE' } as never }],
+    ['an unknown suppression reason', { SuppressionOptions: { SuppressedReasons: ['SPAM' as never] } }],
+    ['an archive that is no Mail Manager archive', { ArchivingOptions: { ArchiveArn: 'arn:aws:s3:::bucket' } }],
+    ['an archive in another region', { ArchivingOptions: { ArchiveArn: archiveArn('us-west-2') } }],
+    ['a reserved aws: tag', { Tags: [{ Key: 'aws:x', Value: 'v' }] }],
+  ])('Create with %s is a BadRequest', async (_why, input) => {
+    await expectError(create('ok', input), 'BadRequestException', 400);
+    expect(emulator.configurationSets()).toEqual([]);
+  });
+
+  test('names at the limit are accepted; Put validates its input too', async () => {
+    const name = `A-${'z'.repeat(61)}_`;
+    await create(name);
+    const ses = client();
+    await expectError(ses.send(new PutConfigurationSetTrackingOptionsCommand({ ConfigurationSetName: name, CustomRedirectDomain: 'x.com', HttpsPolicy: 'NO' as never })), 'BadRequestException', 400);
+    await expectError(ses.send(new PutConfigurationSetVdmOptionsCommand({ ConfigurationSetName: name, VdmOptions: { GuardianOptions: { OptimizedSharedDelivery: 'ON' as never } } })), 'BadRequestException', 400);
+    await expectError(ses.send(new GetConfigurationSetCommand({ ConfigurationSetName: 'bad.name' })), 'BadRequestException', 400);
+    expect(await get(name)).toMatchObject({ ConfigurationSetName: name, SendingOptions: { SendingEnabled: true } });
+  });
+
+  test('maxConfigurationSetsPerRegion: LimitExceededException beyond it, per region; the default is 10000', async () => {
+    emulator.options = { maxConfigurationSetsPerRegion: 2 };
+    await create('one');
+    await create('two');
+    await expectError(create('three'), 'LimitExceededException', 400);
+    await create('three', {}, 'eu-west-1');
+    await client().send(new DeleteConfigurationSetCommand({ ConfigurationSetName: 'one' }));
+    await create('three');
+
+    emulator.reset();
+    emulator.options = {};
+    for (let i = 0; i < 10_000; i++) emulator.seedConfigurationSet({ region: 'us-east-1', name: `s${i}` });
+    await expectError(create('more'), 'LimitExceededException', 400);
+  });
+
+  test('ListConfigurationSets pages with PageSize and NextToken and filters by CONFIGURATION_SET_NAME_CONTAINS', async () => {
+    for (const name of ['beta', 'alpha', 'prod-mail', 'prod-bulk', 'gamma']) await create(name);
+    const ses = client();
+    const first = await ses.send(new ListConfigurationSetsCommand({ PageSize: 2 }));
+    expect(first).toMatchObject({ ConfigurationSets: ['alpha', 'beta'], NextToken: expect.any(String) });
+    const pages: string[][] = [];
+    for await (const page of paginateListConfigurationSets({ client: ses, pageSize: 2 }, {})) pages.push(page.ConfigurationSets!);
+    expect(pages).toEqual([['alpha', 'beta'], ['gamma', 'prod-bulk'], ['prod-mail']]);
+
+    const filtered = await ses.send(new ListConfigurationSetsCommand({ Filter: { CONFIGURATION_SET_NAME_CONTAINS: 'prod' } }));
+    expect(filtered.ConfigurationSets).toEqual(['prod-bulk', 'prod-mail']);
+    expect(filtered.NextToken).toBeUndefined();
+    await expectError(ses.send(new ListConfigurationSetsCommand({ PageSize: 0 })), 'BadRequestException', 400);
+    await expectError(ses.send(new ListConfigurationSetsCommand({ NextToken: 'garbage' })), 'BadRequestException', 400);
+    await expectError(ses.send(new ListConfigurationSetsCommand({ Filter: { NAME_STARTS_WITH: 'p' } as never })), 'BadRequestException', 400);
+  });
+
+  test('this SDK lists configuration sets with POST /v2/email/list-configuration-sets, not GET /v2/email/configuration-sets', async () => {
+    await create('wire');
+    const listed = await rawRequest('POST', '/v2/email/list-configuration-sets', SIGNED);
+    expect(listed.status).toBe(200);
+    expect(JSON.parse(listed.body)).toEqual({ ConfigurationSets: ['wire'] });
+    const old = await rawRequest('GET', '/v2/email/configuration-sets', SIGNED);
+    expect(old.status).toBe(404);
+    expect(old.headers['x-amzn-errortype']).toBe('UnknownOperationException');
+  });
+
+  test('sets are per region: one created in us-west-2 is not visible in us-east-1', async () => {
+    await create('regional', { Tags: [{ Key: 'r', Value: 'west' }] }, 'us-west-2');
+    const east = client('us-east-1');
+    await expectError(east.send(new GetConfigurationSetCommand({ ConfigurationSetName: 'regional' })), 'NotFoundException', 404);
+    expect((await east.send(new ListConfigurationSetsCommand({}))).ConfigurationSets).toEqual([]);
+    await expectError(east.send(new ListTagsForResourceCommand({ ResourceArn: setArn('regional') })), 'NotFoundException', 404);
+    // The ARN names the region: a us-west-2 ARN is refused in us-east-1.
+    await expectError(east.send(new ListTagsForResourceCommand({ ResourceArn: setArn('regional', 'us-west-2') })), 'BadRequestException', 400);
+    expect((await get('regional', 'us-west-2')).Tags).toEqual([{ Key: 'r', Value: 'west' }]);
+
+    // The same name lives independently in us-east-1.
+    await create('regional', { SendingOptions: { SendingEnabled: false } });
+    expect((await get('regional')).SendingOptions).toEqual({ SendingEnabled: false });
+    expect((await get('regional', 'us-west-2')).SendingOptions).toEqual({ SendingEnabled: true });
+    expect(emulator.configurationSets('us-west-2').map(s => s.configurationSetName)).toEqual(['regional']);
+    expect(emulator.configurationSets().map(s => s.region).sort()).toEqual(['us-east-1', 'us-west-2']);
+    expect(recorded().filter(c => c.operation === 'CreateConfigurationSet').map(c => c.region)).toEqual(['us-west-2', 'us-east-1']);
+  });
+
+  test('tag operations work on configuration-set ARNs; NotFound for a missing set', async () => {
+    const ses = client();
+    await create('tagged', { Tags: [{ Key: 'a', Value: '1' }] });
+    await ses.send(new TagResourceCommand({ ResourceArn: setArn('tagged'), Tags: [{ Key: 'b', Value: '2' }, { Key: 'a', Value: 'one' }] }));
+    expect((await get('tagged')).Tags).toEqual([{ Key: 'a', Value: 'one' }, { Key: 'b', Value: '2' }]);
+    await ses.send(new UntagResourceCommand({ ResourceArn: setArn('tagged'), TagKeys: ['a'] }));
+    expect((await ses.send(new ListTagsForResourceCommand({ ResourceArn: setArn('tagged') }))).Tags).toEqual([{ Key: 'b', Value: '2' }]);
+    expect(emulator.configurationSet('us-east-1', 'tagged')!.tags).toEqual({ b: '2' });
+
+    await expectError(ses.send(new TagResourceCommand({ ResourceArn: setArn('ghost'), Tags: [{ Key: 'a', Value: 'b' }] })), 'NotFoundException', 404);
+    await expectError(ses.send(new UntagResourceCommand({ ResourceArn: setArn('ghost'), TagKeys: ['a'] })), 'NotFoundException', 404);
+    await expectError(ses.send(new ListTagsForResourceCommand({ ResourceArn: setArn('ghost') })), 'NotFoundException', 404);
+    await expectError(ses.send(new ListTagsForResourceCommand({ ResourceArn: setArn('bad.name') })), 'BadRequestException', 400);
+    await expectError(ses.send(new TagResourceCommand({ ResourceArn: setArn('tagged'), Tags: Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: 'v' })) })), 'BadRequestException', 400);
+    expect(recorded().filter(c => c.operation === 'TagResource').map(c => c.configurationSetName)).toEqual(['tagged', 'ghost', 'tagged']);
+  });
+
+  test('configurationSetNotFoundAfterCreateMs hides a new set from Get, GetConfigurationSetEventDestinations and ListTagsForResource', async () => {
+    emulator.options = { configurationSetNotFoundAfterCreateMs: 100 };
+    const ses = client();
+    const name = { ConfigurationSetName: 'shy' };
+    await create('shy');
+    await expectError(ses.send(new GetConfigurationSetCommand(name)), 'NotFoundException', 404);
+    await expectError(ses.send(new GetConfigurationSetEventDestinationsCommand(name)), 'NotFoundException', 404);
+    await expectError(ses.send(new ListTagsForResourceCommand({ ResourceArn: setArn('shy') })), 'NotFoundException', 404);
+    // It exists all the same: a second Create is refused, and it can be configured.
+    await expectError(create('shy'), 'AlreadyExistsException', 400);
+    await ses.send(new PutConfigurationSetSendingOptionsCommand({ ...name, SendingEnabled: false }));
+    expect(emulator.configurationSet('us-east-1', 'shy')).toBeDefined();
+
+    await sleep(150);
+    expect((await get('shy')).SendingOptions).toEqual({ SendingEnabled: false });
+    expect((await ses.send(new GetConfigurationSetEventDestinationsCommand(name))).EventDestinations).toEqual([]);
+  });
+
+  test('Delete removes the set with its event destinations; the name is free again', async () => {
+    const ses = client();
+    await create('gone', { Tags: [{ Key: 'a', Value: '1' }] });
+    await ses.send(new CreateConfigurationSetEventDestinationCommand({
+      ConfigurationSetName: 'gone',
+      EventDestinationName: 'sns',
+      EventDestination: { MatchingEventTypes: ['BOUNCE'], SnsDestination: { TopicArn: 'arn:aws:sns:us-east-1:123456789012:t' } },
+    }));
+    await ses.send(new DeleteConfigurationSetCommand({ ConfigurationSetName: 'gone' }));
+    expect(emulator.configurationSet('us-east-1', 'gone')).toBeUndefined();
+    await expectError(ses.send(new GetConfigurationSetEventDestinationsCommand({ ConfigurationSetName: 'gone' })), 'NotFoundException', 404);
+    await create('gone');
+    expect((await ses.send(new GetConfigurationSetEventDestinationsCommand({ ConfigurationSetName: 'gone' }))).EventDestinations).toEqual([]);
+    expect((await get('gone')).Tags).toEqual([]);
+  });
+
+  test('seedConfigurationSet creates a set the API sees; duplicates are refused; reset clears sets', async () => {
+    emulator.seedConfigurationSet({ region: 'us-west-2', name: 'foreign', sendingOptions: { SendingEnabled: false }, tags: { owner: 'x' } });
+    expect(await get('foreign', 'us-west-2')).toEqual({
+      ConfigurationSetName: 'foreign',
+      DeliveryOptions: { TlsPolicy: 'OPTIONAL' },
+      ReputationOptions: { ReputationMetricsEnabled: false },
+      SendingOptions: { SendingEnabled: false },
+      Tags: [{ Key: 'owner', Value: 'x' }],
+    });
+    await expectError(create('foreign', {}, 'us-west-2'), 'AlreadyExistsException', 400);
+    expect(() => emulator.seedConfigurationSet({ region: 'us-west-2', name: 'foreign' })).toThrow(/already exists/);
+    emulator.reset();
+    expect(emulator.configurationSets()).toEqual([]);
+  });
+});
+
+describe('configuration set event destinations', () => {
+  const sns: EventDestinationDefinition = { MatchingEventTypes: ['BOUNCE', 'COMPLAINT'], SnsDestination: { TopicArn: 'arn:aws:sns:us-east-1:123456789012:events' } };
+  const bus: EventDestinationDefinition = {
+    Enabled: true,
+    MatchingEventTypes: ['SEND', 'DELIVERY'],
+    EventBridgeDestination: { EventBusArn: 'arn:aws:events:us-east-1:123456789012:event-bus/default' },
+  };
+  const cloudWatch: EventDestinationDefinition = {
+    Enabled: true,
+    MatchingEventTypes: ['SEND'],
+    CloudWatchDestination: { DimensionConfigurations: [{ DimensionName: 'campaign', DimensionValueSource: 'MESSAGE_TAG', DefaultDimensionValue: 'none' }] },
+  };
+  const addDestination = (name: string, definition: EventDestinationDefinition, set = 'events', region = 'us-east-1') =>
+    client(region).send(new CreateConfigurationSetEventDestinationCommand({
+      ConfigurationSetName: set,
+      EventDestinationName: name,
+      EventDestination: definition,
+    }));
+  const destinations = async (set = 'events', region = 'us-east-1') =>
+    (await client(region).send(new GetConfigurationSetEventDestinationsCommand({ ConfigurationSetName: set }))).EventDestinations;
+
+  beforeEach(() => {
+    emulator.seedConfigurationSet({ region: 'us-east-1', name: 'events' });
+  });
+
+  test('Create, Get (in creation order; Enabled defaults to false), Update (replaces the definition), Delete', async () => {
+    const ses = client();
+    await addDestination('to-sns', sns);
+    await addDestination('to-bus', bus);
+    await addDestination('to-cw', cloudWatch);
+    expect(await destinations()).toEqual([
+      { Name: 'to-sns', Enabled: false, ...sns },
+      { Name: 'to-bus', ...bus },
+      { Name: 'to-cw', ...cloudWatch },
+    ]);
+
+    const firehose = {
+      IamRoleArn: 'arn:aws:iam::123456789012:role/ses',
+      DeliveryStreamArn: 'arn:aws:firehose:us-east-1:123456789012:deliverystream/s',
+    };
+    await ses.send(new UpdateConfigurationSetEventDestinationCommand({
+      ConfigurationSetName: 'events',
+      EventDestinationName: 'to-sns',
+      EventDestination: { Enabled: true, MatchingEventTypes: ['REJECT'], KinesisFirehoseDestination: firehose },
+    }));
+    await ses.send(new DeleteConfigurationSetEventDestinationCommand({ ConfigurationSetName: 'events', EventDestinationName: 'to-bus' }));
+    expect(await destinations()).toEqual([
+      { Name: 'to-sns', Enabled: true, MatchingEventTypes: ['REJECT'], KinesisFirehoseDestination: firehose },
+      { Name: 'to-cw', ...cloudWatch },
+    ]);
+    expect(emulator.configurationSet('us-east-1', 'events')!.eventDestinations.map(d => d.Name)).toEqual(['to-sns', 'to-cw']);
+    expect(recorded().map(c => [c.operation, c.configurationSetName])).toContainEqual(['DeleteConfigurationSetEventDestination', 'events']);
+  });
+
+  test('AlreadyExists for a duplicate destination name; NotFound for a missing set or destination', async () => {
+    const ses = client();
+    await addDestination('d', sns);
+    await expectError(addDestination('d', bus), 'AlreadyExistsException', 400);
+    await expectError(addDestination('d', sns, 'ghost'), 'NotFoundException', 404);
+    await expectError(destinations('ghost'), 'NotFoundException', 404);
+    await expectError(ses.send(new UpdateConfigurationSetEventDestinationCommand({ ConfigurationSetName: 'events', EventDestinationName: 'nope', EventDestination: sns })), 'NotFoundException', 404);
+    await expectError(ses.send(new DeleteConfigurationSetEventDestinationCommand({ ConfigurationSetName: 'events', EventDestinationName: 'nope' })), 'NotFoundException', 404);
+    await expectError(ses.send(new DeleteConfigurationSetEventDestinationCommand({ ConfigurationSetName: 'ghost', EventDestinationName: 'd' })), 'NotFoundException', 404);
+    // Destinations belong to the set in its region.
+    emulator.seedConfigurationSet({ region: 'us-west-2', name: 'events' });
+    expect(await destinations('events', 'us-west-2')).toEqual([]);
+  });
+
+  test.each<[string, unknown]>([
+    ['no MatchingEventTypes', { SnsDestination: sns.SnsDestination }],
+    ['empty MatchingEventTypes', { MatchingEventTypes: [], SnsDestination: sns.SnsDestination }],
+    ['an unknown event type', { MatchingEventTypes: ['BOUNCED'], SnsDestination: sns.SnsDestination }],
+    ['no destination', { MatchingEventTypes: ['SEND'] }],
+    ['two destinations', { ...sns, EventBridgeDestination: bus.EventBridgeDestination }],
+    ['an event bus that is not the default one', { MatchingEventTypes: ['SEND'], EventBridgeDestination: { EventBusArn: 'arn:aws:events:us-east-1:123456789012:event-bus/custom' } }],
+    ['a topic that is no SNS ARN', { MatchingEventTypes: ['SEND'], SnsDestination: { TopicArn: 'events' } }],
+    ['CloudWatch without dimensions', { MatchingEventTypes: ['SEND'], CloudWatchDestination: { DimensionConfigurations: [] } }],
+    ['a dimension with an unknown source', { MatchingEventTypes: ['SEND'], CloudWatchDestination: { DimensionConfigurations: [{ DimensionName: 'a', DimensionValueSource: 'X', DefaultDimensionValue: 'b' }] } }],
+    ['no definition at all', undefined],
+  ])('an event destination with %s is a BadRequest (Create and Update)', async (_why, definition) => {
+    await expectError(addDestination('bad', definition as EventDestinationDefinition), 'BadRequestException', 400);
+    await addDestination('good', sns);
+    await expectError(client().send(new UpdateConfigurationSetEventDestinationCommand({
+      ConfigurationSetName: 'events', EventDestinationName: 'good', EventDestination: definition as EventDestinationDefinition,
+    })), 'BadRequestException', 400);
+    expect(await destinations()).toEqual([{ Name: 'good', Enabled: false, ...sns }]);
+  });
+
+  test('an invalid destination name is a BadRequest; maxEventDestinationsPerConfigurationSet gives LimitExceeded (default 10)', async () => {
+    await expectError(addDestination('bad name', sns), 'BadRequestException', 400);
+    for (let i = 0; i < 10; i++) await addDestination(`d${i}`, sns);
+    await expectError(addDestination('d10', sns), 'LimitExceededException', 400);
+    emulator.options = { maxEventDestinationsPerConfigurationSet: 11 };
+    await addDestination('d10', sns);
+    expect(await destinations()).toHaveLength(11);
+  });
+});
+
+describe('email templates', () => {
+  const templateArn = (name: string, region = 'us-east-1') => `arn:aws:ses:${region}:123456789012:template/${name}`;
+  const content = { Subject: 'Hello {{name}}', Text: 'Hi {{name}}', Html: '<p>Hi {{name}}</p>' };
+  const createTemplate = (name: string, region = 'us-east-1', extra: Record<string, unknown> = {}) =>
+    client(region).send(new CreateEmailTemplateCommand({ TemplateName: name, TemplateContent: content, ...extra }));
+  const getTemplate = async (name: string, region = 'us-east-1') => {
+    const { $metadata, ...t } = await client(region).send(new GetEmailTemplateCommand({ TemplateName: name }));
+    return t;
+  };
+
+  test('Create, Get, Update (replaces the content, keeps the tags), Delete', async () => {
+    const ses = client();
+    await createTemplate('welcome', 'us-east-1', { Tags: [{ Key: 'team', Value: 'mail' }] });
+    expect(await getTemplate('welcome')).toEqual({ TemplateName: 'welcome', TemplateContent: content, Tags: [{ Key: 'team', Value: 'mail' }] });
+    expect(emulator.template('us-east-1', 'welcome')).toEqual({
+      region: 'us-east-1', templateName: 'welcome', content, tags: { team: 'mail' }, createdAt: expect.any(Date),
+    });
+
+    await ses.send(new UpdateEmailTemplateCommand({ TemplateName: 'welcome', TemplateContent: { Subject: 'New', Html: '<b>new</b>' } }));
+    expect(await getTemplate('welcome')).toEqual({
+      TemplateName: 'welcome', TemplateContent: { Subject: 'New', Html: '<b>new</b>' }, Tags: [{ Key: 'team', Value: 'mail' }],
+    });
+    await ses.send(new DeleteEmailTemplateCommand({ TemplateName: 'welcome' }));
+    expect(emulator.templates()).toEqual([]);
+    await expectError(getTemplate('welcome'), 'NotFoundException', 404);
+    expect(recorded().map(c => [c.operation, c.templateName])).toEqual([
+      ['CreateEmailTemplate', 'welcome'], ['GetEmailTemplate', 'welcome'], ['UpdateEmailTemplate', 'welcome'],
+      ['GetEmailTemplate', 'welcome'], ['DeleteEmailTemplate', 'welcome'], ['GetEmailTemplate', 'welcome'],
+    ]);
+  });
+
+  test('AlreadyExists on a duplicate; NotFound from Get, Update and Delete of a missing template', async () => {
+    const ses = client();
+    await createTemplate('t');
+    await expectError(createTemplate('t'), 'AlreadyExistsException', 400);
+    await expectError(getTemplate('ghost'), 'NotFoundException', 404);
+    await expectError(ses.send(new UpdateEmailTemplateCommand({ TemplateName: 'ghost', TemplateContent: content })), 'NotFoundException', 404);
+    await expectError(ses.send(new DeleteEmailTemplateCommand({ TemplateName: 'ghost' })), 'NotFoundException', 404);
+  });
+
+  test.each<[string, Record<string, unknown>]>([
+    ['no Subject', { TemplateName: 'x', TemplateContent: { Text: 'body' } }],
+    ['an empty Subject', { TemplateName: 'x', TemplateContent: { Subject: '', Text: 'body' } }],
+    ['neither Text nor Html', { TemplateName: 'x', TemplateContent: { Subject: 's' } }],
+    ['no TemplateContent', { TemplateName: 'x' }],
+    ['an empty name', { TemplateName: '', TemplateContent: content }],
+    ['a name of 65 characters', { TemplateName: 't'.repeat(65), TemplateContent: content }],
+    ['a name with a space', { TemplateName: 'bad name', TemplateContent: content }],
+    ['a reserved aws: tag', { TemplateName: 'x', TemplateContent: content, Tags: [{ Key: 'aws:x', Value: 'v' }] }],
+  ])('Create with %s is a BadRequest', async (_why, input) => {
+    await expectError(client().send(new CreateEmailTemplateCommand(input as never)), 'BadRequestException', 400);
+    expect(emulator.templates()).toEqual([]);
+  });
+
+  test('Update validates the content; Text alone or Html alone is enough', async () => {
+    await client().send(new CreateEmailTemplateCommand({ TemplateName: 'text', TemplateContent: { Subject: 's', Text: 't' } }));
+    await client().send(new CreateEmailTemplateCommand({ TemplateName: 'html', TemplateContent: { Subject: 's', Html: '<p/>' } }));
+    await expectError(client().send(new UpdateEmailTemplateCommand({ TemplateName: 'text', TemplateContent: { Subject: 's' } })), 'BadRequestException', 400);
+    expect(emulator.template('us-east-1', 'text')!.content).toEqual({ Subject: 's', Text: 't' });
+  });
+
+  test('maxTemplatesPerRegion: LimitExceededException beyond it, per region', async () => {
+    emulator.options = { maxTemplatesPerRegion: 1 };
+    await createTemplate('one');
+    await expectError(createTemplate('two'), 'LimitExceededException', 400);
+    await createTemplate('two', 'eu-west-1');
+  });
+
+  test('ListEmailTemplates pages (PageSize 1-100) and answers names with CreatedTimestamp', async () => {
+    for (const name of ['c', 'a', 'e', 'b', 'd']) await createTemplate(name);
+    const ses = client();
+    const first = await ses.send(new ListEmailTemplatesCommand({ PageSize: 2 }));
+    expect(first.TemplatesMetadata!.map(t => t.TemplateName)).toEqual(['a', 'b']);
+    expect(first.TemplatesMetadata![0].CreatedTimestamp).toBeInstanceOf(Date);
+    expect(Math.abs(first.TemplatesMetadata![0].CreatedTimestamp!.getTime() - Date.now())).toBeLessThan(5_000);
+    const names: string[][] = [];
+    for await (const page of paginateListEmailTemplates({ client: ses, pageSize: 2 }, {})) {
+      names.push(page.TemplatesMetadata!.map(t => t.TemplateName!));
+    }
+    expect(names).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+    expect((await ses.send(new ListEmailTemplatesCommand({}))).NextToken).toBeUndefined();
+    await ses.send(new ListEmailTemplatesCommand({ PageSize: 100 }));
+    await expectError(ses.send(new ListEmailTemplatesCommand({ PageSize: 101 })), 'BadRequestException', 400);
+    await expectError(ses.send(new ListEmailTemplatesCommand({ PageSize: 0 })), 'BadRequestException', 400);
+    expect((await client('eu-west-1').send(new ListEmailTemplatesCommand({}))).TemplatesMetadata).toEqual([]);
+  });
+
+  test('templates are taggable in this SDK model: tag operations work on template ARNs', async () => {
+    const ses = client();
+    await createTemplate('tagged', 'us-east-1', { Tags: [{ Key: 'a', Value: '1' }] });
+    expect((await ses.send(new ListTagsForResourceCommand({ ResourceArn: templateArn('tagged') }))).Tags).toEqual([{ Key: 'a', Value: '1' }]);
+    await ses.send(new TagResourceCommand({ ResourceArn: templateArn('tagged'), Tags: [{ Key: 'b', Value: '2' }] }));
+    await ses.send(new UntagResourceCommand({ ResourceArn: templateArn('tagged'), TagKeys: ['a'] }));
+    expect((await getTemplate('tagged')).Tags).toEqual([{ Key: 'b', Value: '2' }]);
+    await expectError(ses.send(new TagResourceCommand({ ResourceArn: templateArn('ghost'), Tags: [{ Key: 'a', Value: 'b' }] })), 'NotFoundException', 404);
+    await expectError(ses.send(new ListTagsForResourceCommand({ ResourceArn: templateArn('tagged', 'eu-west-1') })), 'BadRequestException', 400);
+    // Templates are per region too.
+    await expectError(client('eu-west-1').send(new ListTagsForResourceCommand({ ResourceArn: templateArn('tagged', 'eu-west-1') })), 'NotFoundException', 404);
+    await expectError(getTemplate('tagged', 'eu-west-1'), 'NotFoundException', 404);
+    expect(recorded().filter(c => c.operation === 'TagResource').map(c => c.templateName)).toEqual(['tagged', 'ghost']);
+  });
+
+  test('seedTemplate creates a template the API sees; duplicates are refused; reset clears templates', async () => {
+    emulator.seedTemplate({ region: 'us-west-2', name: 'seeded', tags: { owner: 'x' } });
+    expect(await getTemplate('seeded', 'us-west-2')).toEqual({
+      TemplateName: 'seeded', TemplateContent: { Subject: 'Subject', Text: 'Text' }, Tags: [{ Key: 'owner', Value: 'x' }],
+    });
+    await expectError(createTemplate('seeded', 'us-west-2'), 'AlreadyExistsException', 400);
+    expect(() => emulator.seedTemplate({ region: 'us-west-2', name: 'seeded' })).toThrow(/already exists/);
+    emulator.reset();
+    expect(emulator.templates()).toEqual([]);
+  });
+});
+
+describe('the shared machinery applies to account, configuration-set and template operations', () => {
+  withoutRetryJitter();
+
+  test('the quota: they spend and are refused from the same per-region bucket, and change nothing when throttled', async () => {
+    emulator.options = { quota: { ratePerSecond: 1, burst: 2 } };
+    const ses = client();
+    await ses.send(new GetAccountCommand({}));
+    await ses.send(new CreateConfigurationSetCommand({ ConfigurationSetName: 'first' }));
+    await expectError(ses.send(new CreateEmailTemplateCommand({ TemplateName: 't', TemplateContent: { Subject: 's', Text: 't' } })), 'TooManyRequestsException', 429);
+    await expectError(ses.send(new CreateConfigurationSetCommand({ ConfigurationSetName: 'second' })), 'TooManyRequestsException', 429);
+    await expectError(ses.send(new GetAccountCommand({})), 'TooManyRequestsException', 429);
+    expect(emulator.templates()).toEqual([]);
+    expect(emulator.configurationSets().map(s => s.configurationSetName)).toEqual(['first']);
+    // Another region has its own bucket.
+    await client('us-west-2').send(new CreateConfigurationSetCommand({ ConfigurationSetName: 'second' }));
+    expect(emulator.callerStats()).toEqual([
+      { caller: 'x', region: 'us-east-1', calls: 5, throttled: 3 },
+      { caller: 'x', region: 'us-west-2', calls: 1, throttled: 0 },
+    ]);
+  });
+
+  test('throttleRate 1: every new operation answers TooManyRequestsException 429 and changes nothing', async () => {
+    emulator.seedConfigurationSet({ region: 'us-east-1', name: 'kept', tags: { a: '1' } });
+    emulator.seedTemplate({ region: 'us-east-1', name: 'kept' });
+    const before = JSON.stringify([emulator.configurationSets(), emulator.templates(), emulator.account('us-east-1')]);
+    emulator.options = { throttleRate: 1 };
+    const ses = client();
+    const set = { ConfigurationSetName: 'kept' };
+    const destination = { ...set, EventDestinationName: 'd', EventDestination: { MatchingEventTypes: ['SEND' as const], SnsDestination: { TopicArn: 'arn:aws:sns:us-east-1:123456789012:t' } } };
+    const commands = [
+      new GetAccountCommand({}),
+      new CreateConfigurationSetCommand({ ConfigurationSetName: 'new' }),
+      new GetConfigurationSetCommand(set),
+      new ListConfigurationSetsCommand({}),
+      new PutConfigurationSetDeliveryOptionsCommand({ ...set, TlsPolicy: 'REQUIRE' }),
+      new PutConfigurationSetReputationOptionsCommand({ ...set, ReputationMetricsEnabled: true }),
+      new PutConfigurationSetSendingOptionsCommand({ ...set, SendingEnabled: false }),
+      new PutConfigurationSetSuppressionOptionsCommand({ ...set, SuppressedReasons: ['BOUNCE'] }),
+      new PutConfigurationSetTrackingOptionsCommand({ ...set, CustomRedirectDomain: 'a.example.com' }),
+      new PutConfigurationSetVdmOptionsCommand({ ...set, VdmOptions: {} }),
+      new PutConfigurationSetArchivingOptionsCommand({ ...set, ArchiveArn: 'arn:aws:ses:us-east-1:123456789012:mailmanager-archive/a' }),
+      new CreateConfigurationSetEventDestinationCommand(destination),
+      new GetConfigurationSetEventDestinationsCommand(set),
+      new UpdateConfigurationSetEventDestinationCommand(destination),
+      new DeleteConfigurationSetEventDestinationCommand(destination),
+      new DeleteConfigurationSetCommand(set),
+      new CreateEmailTemplateCommand({ TemplateName: 'new', TemplateContent: { Subject: 's', Text: 't' } }),
+      new GetEmailTemplateCommand({ TemplateName: 'kept' }),
+      new UpdateEmailTemplateCommand({ TemplateName: 'kept', TemplateContent: { Subject: 'changed', Text: 't' } }),
+      new ListEmailTemplatesCommand({}),
+      new DeleteEmailTemplateCommand({ TemplateName: 'kept' }),
+      new TagResourceCommand({ ResourceArn: 'arn:aws:ses:us-east-1:123456789012:configuration-set/kept', Tags: [{ Key: 'b', Value: '2' }] }),
+    ];
+    for (const command of commands) await expectError(ses.send(command as never), 'TooManyRequestsException', 429);
+    expect(JSON.stringify([emulator.configurationSets(), emulator.templates(), emulator.account('us-east-1')])).toBe(before);
+    // Each command reached the operation of its name (the routes match the SDK's method and path).
+    expect(emulator.calls.map(c => c.operation)).toEqual(commands.map(c => c.constructor.name.replace(/Command$/, '')));
+    expect(emulator.faultCounts().TooManyRequestsException).toBe(commands.length);
+  });
+
+  test('throttleOperations names the new operations too; a 6-attempt client absorbs a 30% throttle rate on them', async () => {
+    emulator.options = { throttleRate: 1, throttleOperations: ['CreateEmailTemplate'] };
+    await client().send(new CreateConfigurationSetCommand({ ConfigurationSetName: 'fine' }));
+    await expectError(client().send(new CreateEmailTemplateCommand({ TemplateName: 't', TemplateContent: { Subject: 's', Text: 't' } })), 'TooManyRequestsException', 429);
+
+    emulator.reset();
+    emulator.options = { throttleRate: 0.3 };
+    const ses = client('us-east-1', 6);
+    for (let i = 0; i < 15; i++) {
+      await ses.send(new CreateConfigurationSetCommand({ ConfigurationSetName: `s${i}` }));
+      await ses.send(new CreateEmailTemplateCommand({ TemplateName: `t${i}`, TemplateContent: { Subject: 's', Text: 't' } }));
+    }
+    expect(emulator.configurationSets()).toHaveLength(15);
+    expect(emulator.templates()).toHaveLength(15);
+    expect(emulator.faultCounts().TooManyRequestsException).toBeGreaterThan(0);
+    expect(emulator.calls.filter(c => c.errorType === 'AlreadyExistsException')).toEqual([]);
+  });
+
+  test('failNext and stallNext can target a configuration set or a template; calls name them', async () => {
+    emulator.seedConfigurationSet({ region: 'us-east-1', name: 'a' });
+    emulator.seedConfigurationSet({ region: 'us-east-1', name: 'b' });
+    emulator.seedTemplate({ region: 'us-east-1', name: 't' });
+    emulator.failNext('GetConfigurationSet', 'TooManyRequestsException', { configurationSetName: 'b' });
+    emulator.failNext('GetEmailTemplate', 'InternalServiceErrorException', { templateName: 't', message: 'boom' });
+    emulator.failNext('GetAccount', 'BadRequestException');
+    const ses = client();
+    await ses.send(new GetConfigurationSetCommand({ ConfigurationSetName: 'a' }));
+    await expectError(ses.send(new GetConfigurationSetCommand({ ConfigurationSetName: 'b' })), 'TooManyRequestsException', 429);
+    await ses.send(new GetConfigurationSetCommand({ ConfigurationSetName: 'b' }));
+    const err = await failure(ses.send(new GetEmailTemplateCommand({ TemplateName: 't' })));
+    expect(err).toMatchObject({ name: 'InternalServiceErrorException', message: 'boom', $metadata: { httpStatusCode: 500 } });
+    await expectError(ses.send(new GetAccountCommand({})), 'BadRequestException', 400);
+    await ses.send(new ListTagsForResourceCommand({ ResourceArn: 'arn:aws:ses:us-east-1:123456789012:template/t' }));
+    expect(recorded()).toEqual([
+      { operation: 'GetConfigurationSet', region: 'us-east-1', configurationSetName: 'a', httpStatus: 200 },
+      { operation: 'GetConfigurationSet', region: 'us-east-1', configurationSetName: 'b', httpStatus: 429, errorType: 'TooManyRequestsException' },
+      { operation: 'GetConfigurationSet', region: 'us-east-1', configurationSetName: 'b', httpStatus: 200 },
+      { operation: 'GetEmailTemplate', region: 'us-east-1', templateName: 't', httpStatus: 500, errorType: 'InternalServiceErrorException' },
+      { operation: 'GetAccount', region: 'us-east-1', httpStatus: 400, errorType: 'BadRequestException' },
+      { operation: 'ListTagsForResource', region: 'us-east-1', templateName: 't', httpStatus: 200 },
+    ]);
+
+    emulator.reset();
+    emulator.stallNext('CreateConfigurationSet', { configurationSetName: 'slow', ms: 2000 });
+    const impatient = new SESv2Client({
+      endpoint: emulator.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+      maxAttempts: 1,
+      requestHandler: { requestTimeout: 150, throwOnRequestTimeout: true },
+    });
+    clients.push(impatient);
+    await client().send(new CreateConfigurationSetCommand({ ConfigurationSetName: 'quick' }));
+    const error = await impatient.send(new CreateConfigurationSetCommand({ ConfigurationSetName: 'slow' })).catch((e) => e);
+    expect(error.name).toBe('TimeoutError');
+    expect(emulator.configurationSet('us-east-1', 'slow')).toBeDefined();
+    expect(emulator.calls.map(c => c.stalledMs)).toEqual([undefined, 2000]);
   });
 });
