@@ -35,7 +35,10 @@ import { ProviderEvent } from '../shared/provider-event';
 
 /** What the handlers need from the outside world; injected so tests can drive them. */
 export interface HandlerContext extends PollingContext {
+  /** The SES v2 client of the stack's region, where the endpoint is managed. */
   readonly ses: Pick<SESv2Client, 'send'>;
+  /** The SES v2 client of any region (for the secondary region's account state). */
+  readonly sesIn?: (region: string) => Pick<SESv2Client, 'send'>;
   /** Writes one structured log line. */
   readonly log: (entry: Record<string, unknown>) => void;
   /**

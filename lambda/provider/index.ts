@@ -91,29 +91,52 @@ function anchoredAt<R>(startedAt: number, event: ProviderEvent, result: R): R {
   return { ...result, WaitDeadline: Math.min(deadline, startedAt + seconds * 1000) };
 }
 
-type Kind = 'endpoint' | 'replica';
+/** What every handler gets: the clock, logging, its turns in the stack's schedule, its SES clients. */
+interface Base {
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly log: (entry: Record<string, unknown>) => void;
+  readonly pacer: Pacer;
+  readonly pollWindowMs?: number;
+}
+
+/** A resource kind's handlers, as this entry point calls them. */
+interface Kind {
+  readonly onEvent: (event: ProviderEvent, base: Base) => Promise<unknown>;
+  readonly isComplete: (event: ProviderEvent, base: Base) => Promise<unknown>;
+}
+
+/** The stack's own region: the primary region of everything this library creates. */
+const primaryClient = () => sesIn(process.env.AWS_REGION ?? '');
+
+/** Every resource type this provider serves, and its handlers. */
+const KINDS: Record<string, Kind> = {
+  [ENDPOINT_RESOURCE_TYPE]: {
+    onEvent: (event, base) => endpoint.onEvent(event, { ...base, ses: primaryClient(), sesIn }),
+    isComplete: (event, base) => endpoint.isComplete(event, { ...base, ses: primaryClient(), sesIn }),
+  },
+  [LOOKUP_RESOURCE_TYPE]: {
+    onEvent: (event, base) => endpoint.onEvent(event, { ...base, ses: primaryClient(), sesIn }),
+    isComplete: (event, base) => endpoint.isComplete(event, { ...base, ses: primaryClient(), sesIn }),
+  },
+  [REPLICA_RESOURCE_TYPE]: {
+    onEvent: (event, base) => replica.onEvent(event, { ...base, ses: sesIn }),
+    isComplete: (event, base) => replica.isComplete(event, { ...base, ses: sesIn }),
+  },
+};
 
 function kindOf(event: ProviderEvent): Kind {
-  switch (event.ResourceType) {
-    case ENDPOINT_RESOURCE_TYPE:
-    case LOOKUP_RESOURCE_TYPE: return 'endpoint';
-    case REPLICA_RESOURCE_TYPE: return 'replica';
-    default: throw new Error(`This provider serves ${ENDPOINT_RESOURCE_TYPE}, ${LOOKUP_RESOURCE_TYPE} and ${REPLICA_RESOURCE_TYPE}, got: ${JSON.stringify(event.ResourceType)}`);
-  }
+  const kind = Object.prototype.hasOwnProperty.call(KINDS, event.ResourceType ?? '') ? KINDS[event.ResourceType as string] : undefined;
+  if (!kind) throw new Error(`This provider serves ${Object.keys(KINDS).join(', ')}, got: ${JSON.stringify(event.ResourceType)}`);
+  return kind;
 }
 
 export async function onEvent(event: ProviderEvent, lambda?: LambdaContext): Promise<unknown> {
   const startedAt = now();
-  const base = { now, sleep, log, pacer: pacerFor(event, lambda, true) };
-  const result = kindOf(event) === 'replica'
-    ? await replica.onEvent(event, { ...base, ses: sesIn })
-    : await endpoint.onEvent(event, { ...base, ses: sesIn(process.env.AWS_REGION ?? '') });
+  const result = await kindOf(event).onEvent(event, { now, sleep, log, pacer: pacerFor(event, lambda, true) });
   return anchoredAt(startedAt, event, result);
 }
 
 export async function isComplete(event: ProviderEvent, lambda?: LambdaContext): Promise<unknown> {
-  const base = { now, sleep, log, pacer: pacerFor(event, lambda, false), pollWindowMs: POLL_WINDOW_MS };
-  return kindOf(event) === 'replica'
-    ? replica.isComplete(event, { ...base, ses: sesIn })
-    : endpoint.isComplete(event, { ...base, ses: sesIn(process.env.AWS_REGION ?? '') });
+  return kindOf(event).isComplete(event, { now, sleep, log, pacer: pacerFor(event, lambda, false), pollWindowMs: POLL_WINDOW_MS });
 }

@@ -55,6 +55,8 @@ export class SesProvider extends Construct {
 
   /** The custom resources that take turns calling SES. */
   private readonly scheduled: CfnResource[] = [];
+  /** What the role was already granted, by key: each resource kind adds its permissions once. */
+  private readonly grantedOnce = new Set<string>();
   private endpointsGranted = false;
   private lookupsGranted = false;
   private endpointsAcknowledged = false;
@@ -121,6 +123,16 @@ export class SesProvider extends Construct {
   /** Makes `resource` one of the resources that take turns calling SES. */
   public schedule(resource: CustomResource): void {
     this.scheduled.push(resource.node.defaultChild as CfnResource);
+  }
+
+  /**
+   * Adds `statements` to the role the first time `key` is granted; later calls with the same
+   * key add nothing. For a resource kind's permissions, which do not depend on the resource.
+   */
+  public grantOnce(key: string, statements: () => iam.PolicyStatement[]): void {
+    if (this.grantedOnce.has(key)) return;
+    this.grantedOnce.add(key);
+    for (const statement of statements()) this.role.addToPrincipalPolicy(statement);
   }
 
   /** What endpoints need: create, tag, read and delete endpoints of the stack's account and region. */
