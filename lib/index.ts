@@ -1,2 +1,3 @@
 export * from './multi-region-endpoint';
 export * from './replica-email-identity';
+export * from './email-template';

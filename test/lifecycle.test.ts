@@ -79,6 +79,10 @@ test('create -> tag update -> rename -> delete', async () => {
     Status: 'READY',
     PrimaryRegion: 'us-east-1',
     SecondaryRegion: 'us-west-2',
+    // Both regions' account state, read before the Create (the emulator's default: production).
+    ...Object.fromEntries(['Primary', 'Secondary'].flatMap((r) => [
+      [`${r}ProductionAccessEnabled`, 'true'], [`${r}SendingEnabled`, 'true'], [`${r}Max24HourSend`, '50000'], [`${r}MaxSendRate`, '14'],
+    ])),
   });
   expect(created.polls).toBeGreaterThan(1); // it really waited for CREATING -> READY
   expect(state()).toEqual([{ name: 'orders-mail', status: 'READY', routes: ['us-west-2'], tags: { team: 'mail', [OWNER_TAG_KEY]: OWNER } }]);
@@ -113,9 +117,12 @@ test('create -> tag update -> rename -> delete', async () => {
   expect(emulator.calls.filter((c) => c.operation === 'GetMultiRegionEndpoint' && c.errorType === 'NotFoundException').length).toBeGreaterThan(0);
 
   // One JSON log line per SES call, naming operation, endpoint and outcome.
-  expect(logLines).toHaveLength(emulator.calls.length);
-  expect(logLines[0]).toEqual({ operation: 'CreateMultiRegionEndpoint', endpointName: 'orders-mail', outcome: 'ok' });
-  expect(logLines.map((l) => l.operation)).toEqual(operations());
+  // (Plus one line per production-limits check, which is no SES call.)
+  const callLines = logLines.filter((l) => l.operation !== 'CheckProductionLimits');
+  expect(callLines).toHaveLength(emulator.calls.length);
+  expect(callLines[0]).toEqual({ operation: 'GetAccount', endpointName: 'orders-mail', region: 'us-east-1', outcome: 'ok' });
+  expect(callLines.map((l) => l.operation)).toEqual(operations());
+  expect(logLines.filter((l) => l.operation === 'CheckProductionLimits')).toHaveLength(3); // the create, the tag update, the rename
 });
 
 test('FAILED provisioning fails the deploy, and the rollback delete removes the endpoint', async () => {
@@ -296,6 +303,6 @@ test("the account's endpoint quota gives a message that says so", async () => {
   const created = await invokeProvider(handler, request('Create'));
   expect(created.Status).toBe('FAILED');
   expect(created.Reason).toContain("the account's quota of multi-region endpoints is reached");
-  expect(operations()).toEqual(['CreateMultiRegionEndpoint']); // a quota is not a throttle: no retries
+  expect(operations()).toEqual(['GetAccount', 'GetAccount', 'CreateMultiRegionEndpoint']); // a quota is not a throttle: no retries
   expect(state()).toEqual([]);
 });

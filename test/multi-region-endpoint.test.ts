@@ -1,7 +1,7 @@
 import { App, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
-import { MultiRegionEndpoint, MultiRegionEndpointProps } from '../lib';
+import { MultiRegionEndpoint, MultiRegionEndpointProps, ProductionLimitsCheck } from '../lib';
 
 const RESOURCE_TYPE = 'Custom::SESMultiRegionEndpoint';
 
@@ -224,6 +224,14 @@ describe('IAM', () => {
         // Issue #12: '*' only in the stack's region, where the endpoints live.
         Condition: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } },
       },
+      {
+        // Issue #13: the production-limits check reads the account state of both regions, no other.
+        Sid: 'ReadSendingAccount',
+        Effect: 'Allow',
+        Action: 'ses:GetAccount',
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:RequestedRegion': ['us-east-1', 'us-west-2'] } },
+      },
     ]);
     const slr = statements.find((s: any) => s.Action === 'iam:CreateServiceLinkedRole');
     expect(slr).toEqual({
@@ -238,6 +246,28 @@ describe('IAM', () => {
     expect(others.every((s: any) => s.Resource !== '*' && JSON.stringify(s.Action).includes('logs:'))).toBe(true);
     template.hasResourceProperties('AWS::IAM::Role', { Description: Match.stringLikeRegexp('SES'), ManagedPolicyArns: Match.absent() });
   });
+});
+
+test('the production-limits check: PARITY by default, the mode given, both regions\' account state as attributes', () => {
+  const stack = stackIn('us-east-1');
+  const parity = new MultiRegionEndpoint(stack, 'Parity', { secondaryRegion: 'us-west-2' });
+  const strict = new MultiRegionEndpoint(stack, 'Strict', { secondaryRegion: 'eu-west-1', productionLimitsCheck: ProductionLimitsCheck.STRICT });
+  const template = Template.fromStack(stack);
+  const checkOf = (endpoint: MultiRegionEndpoint) => template.toJSON().Resources[stack.getLogicalId(endpoint.node.findChild('Resource').node.defaultChild as any)]
+    .Properties.ProductionLimitsCheck;
+  expect([checkOf(parity), checkOf(strict)]).toEqual(['PARITY', 'STRICT']);
+  const logicalId = stack.getLogicalId(strict.node.findChild('Resource').node.defaultChild as any);
+  expect(stack.resolve(strict.secondarySendingAccount)).toEqual({
+    productionAccessEnabled: { 'Fn::GetAtt': [logicalId, 'SecondaryProductionAccessEnabled'] },
+    sendingEnabled: { 'Fn::GetAtt': [logicalId, 'SecondarySendingEnabled'] },
+    max24HourSend: { 'Fn::GetAtt': [logicalId, 'SecondaryMax24HourSend'] },
+    maxSendRate: { 'Fn::GetAtt': [logicalId, 'SecondaryMaxSendRate'] },
+  });
+  expect(stack.resolve(strict.primarySendingAccount.maxSendRate)).toEqual({ 'Fn::GetAtt': [logicalId, 'PrimaryMaxSendRate'] });
+  // One statement for GetAccount, naming every region read.
+  const policy = Object.values<any>(template.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('HandlerRole') } }))[0];
+  const reads = policy.Properties.PolicyDocument.Statement.filter((s: any) => s.Action === 'ses:GetAccount');
+  expect(reads.map((s: any) => s.Condition)).toEqual([{ StringEquals: { 'aws:RequestedRegion': ['us-east-1', 'us-west-2', 'eu-west-1'] } }]);
 });
 
 describe('validation at synth', () => {

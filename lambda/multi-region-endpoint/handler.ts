@@ -6,6 +6,8 @@
 import {
   CreateMultiRegionEndpointCommand,
   DeleteMultiRegionEndpointCommand,
+  GetAccountCommand,
+  GetAccountCommandOutput,
   GetMultiRegionEndpointCommand,
   GetMultiRegionEndpointCommandOutput,
   ListTagsForResourceCommand,
@@ -13,6 +15,15 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-sesv2';
+import {
+  accountAttributes,
+  blockingDiscrepancies,
+  DEFAULT_PRODUCTION_LIMITS_CHECK,
+  productionLimitsCheckError,
+  ProductionLimitsMode,
+  SendingAccount,
+  sendingDiscrepancies,
+} from '../../lib/private/account-rules';
 import {
   DEFAULT_TIMEOUT_SECONDS,
   endpointArn,
@@ -64,6 +75,8 @@ export interface OnEventResult {
   readonly Pending?: boolean;
   /** An Update that created a new endpoint (a new name): removed again if it fails. */
   readonly Replacement?: boolean;
+  /** Both regions' account state, read before any write: attributes once READY. */
+  readonly AccountState?: Record<string, string>;
 }
 
 export interface IsCompleteResult {
@@ -77,6 +90,7 @@ export interface EndpointProperties {
   readonly secondaryRegion: string;
   readonly tags: ReadonlyArray<{ readonly Key: string; readonly Value: string }>;
   readonly timeoutSeconds: number;
+  readonly productionLimitsCheck: ProductionLimitsMode;
 }
 
 /** SES may answer NotFound for a short while after a successful Create. */
@@ -85,7 +99,7 @@ export const NOT_FOUND_GRACE_MS = 60_000;
 export const TAGS_RETRY_INTERVAL_MS = 1_000;
 
 /** ServiceTimeout is CloudFormation's own, passed on among the properties (it changes nothing at SES). */
-const KNOWN_PROPERTIES = new Set(['ServiceToken', 'ServiceTimeout', 'EndpointName', 'Details', 'Tags', 'TimeoutSeconds']);
+const KNOWN_PROPERTIES = new Set(['ServiceToken', 'ServiceTimeout', 'EndpointName', 'Details', 'Tags', 'TimeoutSeconds', 'ProductionLimitsCheck']);
 
 /**
  * Validates the resource properties with the same rules the construct applies at synth
@@ -126,10 +140,20 @@ export function parseProperties(raw: Record<string, unknown> | undefined, primar
   const timeoutProblem = timeoutError(timeoutSeconds, 'TimeoutSeconds');
   if (timeoutProblem) errors.push(timeoutProblem);
 
+  const productionLimitsCheck = props.ProductionLimitsCheck ?? DEFAULT_PRODUCTION_LIMITS_CHECK;
+  const checkProblem = productionLimitsCheckError(productionLimitsCheck, 'ProductionLimitsCheck');
+  if (checkProblem) errors.push(checkProblem);
+
   if (errors.length > 0) {
     throw new Error(`Invalid properties for the SES multi-region endpoint: ${errors.join('; ')}`);
   }
-  return { endpointName: props.EndpointName as string, secondaryRegion, tags, timeoutSeconds };
+  return {
+    endpointName: props.EndpointName as string,
+    secondaryRegion,
+    tags,
+    timeoutSeconds,
+    productionLimitsCheck: productionLimitsCheck as ProductionLimitsMode,
+  };
 }
 
 function errorName(error: unknown): string {
@@ -137,17 +161,52 @@ function errorName(error: unknown): string {
 }
 
 /** Sends one SES command in the resource's turn and logs one JSON line per attempt with its outcome. */
-async function call<T>(ctx: HandlerContext, operation: string, endpointName: string, command: unknown): Promise<T> {
+async function call<T>(ctx: HandlerContext, operation: string, endpointName: string, command: unknown, region?: string): Promise<T> {
+  // Another region's client when one is named (the secondary region's account state).
+  const client = region !== undefined && ctx.sesIn ? ctx.sesIn(region) : ctx.ses;
+  const where = region !== undefined ? { region } : {};
   return sendInTurn(ctx.pacer, operation, async () => {
     try {
-      const output = await ctx.ses.send(command as never) as T;
-      ctx.log({ operation, endpointName, outcome: 'ok' });
+      const output = await client.send(command as never) as T;
+      ctx.log({ operation, endpointName, ...where, outcome: 'ok' });
       return output;
     } catch (error) {
-      ctx.log({ operation, endpointName, outcome: errorName(error), message: (error as Error).message });
+      ctx.log({ operation, endpointName, ...where, outcome: errorName(error), message: (error as Error).message });
       throw error;
     }
   });
+}
+
+/** One region's account state (GetAccount). */
+async function sendingAccount(ctx: HandlerContext, endpointName: string, region: string): Promise<SendingAccount> {
+  const account = await call<GetAccountCommandOutput>(ctx, 'GetAccount', endpointName, new GetAccountCommand({}), region);
+  return {
+    productionAccessEnabled: account.ProductionAccessEnabled === true,
+    sendingEnabled: account.SendingEnabled === true,
+    max24HourSend: account.SendQuota?.Max24HourSend ?? 0,
+    maxSendRate: account.SendQuota?.MaxSendRate ?? 0,
+  };
+}
+
+/**
+ * Reads both regions' account state before any write, fails in the modes that say so when the
+ * secondary region cannot carry the primary's mail, logs what differs either way, and returns
+ * the state as attributes.
+ */
+async function checkProductionLimits(ctx: HandlerContext, props: EndpointProperties, target: Target): Promise<Record<string, string>> {
+  const name = props.endpointName;
+  const primaryRegion = target.location.region;
+  const primary = await sendingAccount(ctx, name, primaryRegion);
+  const secondary = await sendingAccount(ctx, name, props.secondaryRegion);
+  const found = sendingDiscrepancies(primary, secondary, primaryRegion, props.secondaryRegion);
+  ctx.log({ operation: 'CheckProductionLimits', endpointName: name, outcome: found.weaker.length === 0 ? 'ok' : 'discrepancies', discrepancies: found.weaker });
+  const blocking = blockingDiscrepancies(found, props.productionLimitsCheck);
+  if (blocking.length > 0) {
+    throw new Error(`The secondary region ${props.secondaryRegion} cannot carry the mail of SES multi-region endpoint '${name}' as ${primaryRegion} does `
+      + `(productionLimitsCheck ${props.productionLimitsCheck}): ${blocking.join('; ')}. SES applies these per region, and a send may be served by either. `
+      + 'Nothing was created or changed; deploy again once granted, or relax productionLimitsCheck.');
+  }
+  return { ...accountAttributes('Primary', primary), ...accountAttributes('Secondary', secondary) };
 }
 
 type Target = ResourceTarget;
@@ -197,6 +256,7 @@ async function tagsOfExistingEndpoint(ctx: HandlerContext, target: Target, name:
 async function createEndpoint(ctx: HandlerContext, props: EndpointProperties, target: Target): Promise<OnEventResult> {
   const name = props.endpointName;
   const giveUpAt = ctx.now() + props.timeoutSeconds * 1000;
+  const accountState = await checkProductionLimits(ctx, props, target);
   for (;;) {
     try {
       await call(ctx, 'CreateMultiRegionEndpoint', name, new CreateMultiRegionEndpointCommand({
@@ -244,7 +304,7 @@ async function createEndpoint(ctx: HandlerContext, props: EndpointProperties, ta
     }
   }
   const now = ctx.now();
-  return { PhysicalResourceId: name, CreatedAt: now, WaitDeadline: now + props.timeoutSeconds * 1000 };
+  return { PhysicalResourceId: name, CreatedAt: now, WaitDeadline: now + props.timeoutSeconds * 1000, AccountState: accountState };
 }
 
 /** Waits until SES no longer finds the endpoint (at the resource's turns, or every second without a pacer). */
@@ -306,6 +366,7 @@ async function onUpdate(event: EndpointEvent, ctx: HandlerContext): Promise<OnEv
   if (currentRegion !== props.secondaryRegion) {
     throw new Error(`Cannot change the secondary region of SES multi-region endpoint '${currentName}' from ${currentRegion} to ${props.secondaryRegion} in place: SES cannot change routes. Change endpointName too (or omit it so the library generates a name), and CloudFormation will replace the endpoint. Nothing was changed.`);
   }
+  const accountState = await checkProductionLimits(ctx, props, target);
   if (tags[OWNER_TAG_KEY] === target.owner) {
     await syncTags(ctx, props, target, tags);
   } else {
@@ -319,9 +380,10 @@ async function onUpdate(event: EndpointEvent, ctx: HandlerContext): Promise<OnEv
   const deadline = ctx.now() + props.timeoutSeconds * 1000;
   if (endpoint.Status === 'READY') {
     // Nothing to wait for: isComplete need not ask SES again.
-    return { PhysicalResourceId: currentName, WaitDeadline: deadline, Settled: true, Data: readyData(endpoint, props, target) };
+    const data = { ...readyData(endpoint, props, target), ...accountState };
+    return { PhysicalResourceId: currentName, WaitDeadline: deadline, Settled: true, Data: data };
   }
-  return { PhysicalResourceId: currentName, WaitDeadline: deadline };
+  return { PhysicalResourceId: currentName, WaitDeadline: deadline, AccountState: accountState };
 }
 
 /** The attributes `Fn::GetAtt` reads, of a READY endpoint. */
@@ -526,7 +588,8 @@ async function isReadyNow(event: EndpointEvent, ctx: HandlerContext, props: Endp
         const routes = (endpoint.Routes ?? []).map((r) => r.Region);
         throw new Error(`${where} routes to ${JSON.stringify(routes)}, not to ${props.secondaryRegion}: choose another endpointName.`);
       }
-      return { IsComplete: true, Data: readyData(endpoint, props, target) };
+      const accountState = (event as { AccountState?: Record<string, string> }).AccountState;
+      return { IsComplete: true, Data: { ...readyData(endpoint, props, target), ...accountState } };
     }
     case 'FAILED':
       throw new Error(`${where} has status FAILED: SES could not provision it. Check that SES is available and your account is out of the sandbox in both ${target.location.region} and ${props.secondaryRegion}, then deploy again.`);

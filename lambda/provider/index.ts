@@ -8,6 +8,8 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { REPLICA_RESOURCE_TYPE } from '../../lib/private/replica-rules';
 import { DEFAULT_TIMEOUT_SECONDS, ENDPOINT_RESOURCE_TYPE, LOOKUP_RESOURCE_TYPE } from '../../lib/private/rules';
 import { CALL_PERIOD_ENV, CALL_SLOTS_ENV, DEFAULT_CALL_PERIOD_MS, scheduleOf } from '../../lib/private/schedule';
+import { EMAIL_TEMPLATE_RESOURCE_TYPE } from '../../lib/private/template-rules';
+import * as template from '../email-template/handler';
 import * as endpoint from '../multi-region-endpoint/handler';
 import * as replica from '../replica-email-identity/handler';
 import { Pacer } from '../shared/pacer';
@@ -122,6 +124,10 @@ const KINDS: Record<string, Kind> = {
   [REPLICA_RESOURCE_TYPE]: {
     onEvent: (event, base) => replica.onEvent(event, { ...base, ses: sesIn }),
     isComplete: (event, base) => replica.isComplete(event, { ...base, ses: sesIn }),
+  },
+  [EMAIL_TEMPLATE_RESOURCE_TYPE]: {
+    onEvent: (event, base) => template.onEvent(event, { ...base, ses: sesIn }),
+    isComplete: (event, base) => template.isComplete(event, { ...base, ses: sesIn }),
   },
 };
 

@@ -57,6 +57,8 @@ export class SesProvider extends Construct {
   private readonly scheduled: CfnResource[] = [];
   /** What the role was already granted, by key: each resource kind adds its permissions once. */
   private readonly grantedOnce = new Set<string>();
+  /** The regions whose account state the handler reads besides the stack's. */
+  private readonly accountRegions = new Set<string>();
   private endpointsGranted = false;
   private lookupsGranted = false;
   private endpointsAcknowledged = false;
@@ -172,8 +174,9 @@ export class SesProvider extends Construct {
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason: 'ses:CreateMultiRegionEndpoint, ses:TagResource, ses:UntagResource and ses:ListTagsForResource have no resource type '
-          + 'for multi-region endpoints in the IAM service authorization reference, so IAM only accepts "*" for them; '
-          + 'the condition aws:RequestedRegion keeps them in the stack\'s region, where the endpoints live.',
+          + 'for multi-region endpoints in the IAM service authorization reference, and ses:GetAccount has none at all, so IAM only '
+          + 'accepts "*" for them; the condition aws:RequestedRegion keeps them in the stack\'s region, where the endpoints live '
+          + '(GetAccount: and the endpoints\' secondary regions).',
       },
       {
         id: `AwsSolutions-IAM5[Resource::${nagResourceId(stack, serviceLinkedRoles)}]`,
@@ -181,6 +184,26 @@ export class SesProvider extends Construct {
           + 'condition iam:AWSServiceName = ses.amazonaws.com): a documented prerequisite of the first global endpoint in an account.',
       },
     );
+  }
+
+  /**
+   * What the production-limits check needs: `ses:GetAccount` in the stack's region and in each
+   * secondary region of the stack's endpoints.
+   */
+  public grantAccountRead(secondaryRegion: string): void {
+    this.accountRegions.add(secondaryRegion);
+    this.grantOnce('account-read', () => [new iam.PolicyStatement({
+      sid: 'ReadSendingAccount',
+      // GetAccount has no resource type (it reads the account's state in one region): IAM only
+      // accepts '*', so the condition names the regions it may read.
+      actions: ['ses:GetAccount'],
+      resources: ['*'],
+      conditions: {
+        StringEquals: {
+          'aws:RequestedRegion': Lazy.list({ produce: () => [Stack.of(this).region, ...[...this.accountRegions].filter((r) => r !== Stack.of(this).region)] }),
+        },
+      },
+    })]);
   }
 
   /** What lookups need: read endpoints of the stack's account and region, nothing else. */
