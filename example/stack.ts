@@ -3,9 +3,13 @@
  *
  * - a domain identity in the primary region (Easy DKIM),
  * - its DEED replica in the secondary region, so the secondary can send as that domain,
- * - the global endpoint, tagged,
- * - a sending Lambda granted to send through the endpoint, signing with SigV4a, with its
- *   own least-privilege role and log group (cdk-nag AwsSolutions finds nothing here).
+ * - the global endpoint, tagged, deployed only if the secondary region's SES account can
+ *   carry the primary's mail (production access, sending, quota and rate: STRICT),
+ * - the email template its sender uses, in both regions,
+ * - a sending Lambda granted to send through the endpoint with that template, signing with
+ *   SigV4a, whose client follows the SES guide's advice for global endpoints (connections
+ *   of at most 60 s), with its own least-privilege role and log group (cdk-nag AwsSolutions
+ *   finds nothing here).
  *
  * Environment-agnostic: the primary region is wherever the stack is deployed.
  */
@@ -17,7 +21,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
-import { MultiRegionEndpoint } from '../lib';
+import { MultiRegionEmailTemplate, MultiRegionEndpoint, ProductionLimitsCheck } from '../lib';
 
 export class GlobalMailStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -31,11 +35,22 @@ export class GlobalMailStack extends Stack {
       secondaryRegion: 'us-west-2',
       endpointName: 'orders-mail',
       tags: { team: 'mail' },
+      // Fail the deploy, before anything is created, unless us-west-2 can carry all the mail.
+      productionLimitsCheck: ProductionLimitsCheck.STRICT,
     });
     Tags.of(endpoint).add('cost-center', 'mail-platform');
 
     // The secondary region can send as example.com only once the replica is verified.
     const replica = endpoint.addReplicaIdentity('DomainReplica', domain);
+
+    // The template a send names must exist in the region that serves it: in both.
+    const confirmation = new MultiRegionEmailTemplate(this, 'OrderConfirmation', {
+      secondaryRegion: endpoint.secondaryRegion,
+      templateName: 'order-confirmation',
+      subject: 'Your order {{orderId}}',
+      text: 'Hello {{name}}, we received your order {{orderId}}.',
+      html: '<p>Hello {{name}}, we received your order <b>{{orderId}}</b>.</p>',
+    });
 
     // The sender's own role and log group: it may write its logs and (granted below) send
     // through the endpoint, nothing else; no AWS managed policy, logs kept three months.
@@ -55,11 +70,12 @@ export class GlobalMailStack extends Stack {
       environment: {
         ENDPOINT_ID: endpoint.endpointId,
         FROM_ADDRESS: 'orders@example.com',
+        TEMPLATE_NAME: confirmation.templateName,
       },
       // Bundle the SDK and the pure-JS SigV4a signer with the code.
       bundling: { externalModules: [], minify: true },
     });
-    endpoint.grantSendEmail(sender, domain);
+    endpoint.grantSendEmailWith(sender, { identities: [domain], templates: [confirmation] });
     sender.node.addDependency(replica);
 
     new CfnOutput(this, 'EndpointId', {
@@ -69,5 +85,6 @@ export class GlobalMailStack extends Stack {
     new CfnOutput(this, 'EndpointArn', { value: endpoint.endpointArn });
     new CfnOutput(this, 'ReplicaOrigin', { value: replica.signingAttributesOrigin });
     new CfnOutput(this, 'SenderFunction', { value: sender.functionName });
+    new CfnOutput(this, 'SecondaryMaxSendRate', { value: endpoint.secondarySendingAccount.maxSendRate });
   }
 }

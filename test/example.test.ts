@@ -30,13 +30,16 @@ test('the example stack wires identity, replica, endpoint and sender together', 
   expect(senderRole).toHaveLength(1);
   template.hasResourceProperties('AWS::IAM::Role', { Description: Match.stringLikeRegexp('example sender'), ManagedPolicyArns: Match.absent() });
   template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+  // Issue #13: the template exists in both regions, the endpoint is checked STRICTly.
+  expect(Object.keys(template.findResources('Custom::SESEmailTemplate'))).toHaveLength(2);
+  template.hasResourceProperties('Custom::SESMultiRegionEndpoint', { ProductionLimitsCheck: 'STRICT' });
   template.hasResourceProperties('AWS::IAM::Policy', {
     Roles: [{ Ref: senderRole[0] }],
     PolicyDocument: {
       Statement: [
         Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] }),
         Match.objectLike({
-          Action: 'ses:SendEmail',
+          Action: ['ses:SendEmail', 'ses:SendBulkEmail'],
           Condition: { StringEquals: { 'ses:MultiRegionEndpointId': { 'Fn::GetAtt': [endpointId, 'EndpointId'] } } },
         }),
       ],
