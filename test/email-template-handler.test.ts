@@ -307,11 +307,11 @@ describe('Update', () => {
     expect(writes()).toBe(0);
   });
 
-  test('gone before an update: fails saying so', async () => {
+  test('gone before an update (deleted outside CloudFormation): created again, so its rollback goes through too', async () => {
     ses.on(GetEmailTemplateCommand).rejects(exception(NotFoundException));
-    await expect(onEvent(update({ Subject: 'New' }), ctx)).rejects.toThrow(
-      "The SES email template 'welcome' no longer exists in us-west-2 (deleted outside CloudFormation?). "
-      + 'Remove the resource from the stack or give it a new templateName to create it again.');
+    ses.on(CreateEmailTemplateCommand).resolves({});
+    await expect(onEvent(update({ Subject: 'New' }), ctx)).resolves.toMatchObject({ PhysicalResourceId: 'us-west-2/welcome' });
+    expect(ses.commandCalls(CreateEmailTemplateCommand)[0].args[0].input).toMatchObject({ TemplateName: 'welcome', TemplateContent: { Subject: 'New' } });
   });
 
   test.each([

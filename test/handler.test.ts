@@ -344,9 +344,12 @@ describe('Update', () => {
     expect(writes()).toBe(0);
   });
 
-  test('an endpoint deleted out of band fails the update with advice', async () => {
+  test('an endpoint deleted out of band is created again by the update (and so by its rollback)', async () => {
     ses.on(GetMultiRegionEndpointCommand).rejects(exception(NotFoundException));
-    await expect(onEvent(update({}), ctx)).rejects.toThrow('no longer exists in us-east-1');
+    ses.on(CreateMultiRegionEndpointCommand).resolves({ Status: 'CREATING', EndpointId: 'newid123.a1b' });
+    await expect(onEvent(update({}), ctx)).resolves.toMatchObject({ PhysicalResourceId: 'orders-mail', CreatedAt: T0 });
+    expect(ses.commandCalls(CreateMultiRegionEndpointCommand)[0].args[0].input.EndpointName).toBe('orders-mail');
+    expect(logs.some((l) => l.operation === 'RecreateMissingEndpoint')).toBe(true);
   });
 });
 

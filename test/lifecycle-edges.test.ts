@@ -402,3 +402,21 @@ describe('CDK conventions (item 7)', () => {
     expect(emulator.calls).toEqual([]);
   });
 });
+
+describe('an endpoint deleted outside CloudFormation', () => {
+  test('the next update creates it again (a new EndpointId, handed on), instead of failing it and its rollback', async () => {
+    const cfn = driver();
+    const withTags = (team: string) => synth((stack) => {
+      new MultiRegionEndpoint(stack, 'Global', { secondaryRegion: 'us-west-2', endpointName: 'orders', tags: { team } });
+    });
+    expect(await cfn.deploy(withTags('mail'))).toMatchObject({ status: 'CREATE_COMPLETE' });
+    const { endpointId: first } = emulator.endpoint(REGION, 'orders')!;
+    emulator.reset(); // someone deleted it (and everything else) in the console
+
+    const result = await cfn.deploy(withTags('email'));
+    expect(result).toMatchObject({ status: 'UPDATE_COMPLETE' });
+    const again = emulator.endpoint(REGION, 'orders')!;
+    expect(again).toMatchObject({ status: 'READY', routes: ['us-west-2'], tags: { team: 'email', [OWNER_TAG_KEY]: expect.any(String) } });
+    expect(again.endpointId).not.toBe(first);
+  });
+});

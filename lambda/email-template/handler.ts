@@ -328,7 +328,10 @@ async function onUpdate(event: TemplateEvent, ctx: TemplateHandlerContext): Prom
   const existing = await getTemplate(ctx, region, name);
   const tags = existing && await currentTags(ctx, target, region, name);
   if (existing === undefined || tags === undefined) {
-    throw new Error(`The SES email template '${name}' no longer exists in ${region} (deleted outside CloudFormation?). Remove the resource from the stack or give it a new templateName to create it again.`);
+    // Deleted outside CloudFormation, while the stack still declares it: create it again.
+    // Failing would fail the rollback the same way (UPDATE_ROLLBACK_FAILED).
+    ctx.log({ operation: 'RecreateMissingTemplate', region, templateName: name, outcome: 'was gone' });
+    return createTemplate(ctx, props, target);
   }
   let wrote = false;
   if (tags[OWNER_TAG_KEY] === target.owner) {

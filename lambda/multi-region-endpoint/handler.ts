@@ -360,7 +360,11 @@ async function onUpdate(event: EndpointEvent, ctx: HandlerContext): Promise<OnEv
   const endpoint = await getEndpoint(ctx, currentName);
   const tags = endpoint && await currentTags(ctx, target, currentName);
   if (endpoint === undefined || tags === undefined) {
-    throw new Error(`SES multi-region endpoint '${currentName}' no longer exists in ${target.location.region} (deleted outside CloudFormation?). Remove the resource from the stack or give it a new endpointName to create it again.`);
+    // Deleted outside CloudFormation, while the stack still declares it: create it again (a new
+    // EndpointId, which Fn::GetAtt hands on). Failing would fail the rollback the same way
+    // (UPDATE_ROLLBACK_FAILED). An endpoint someone else made meanwhile is refused as on Create.
+    ctx.log({ operation: 'RecreateMissingEndpoint', endpointName: currentName, outcome: 'was gone' });
+    return createEndpoint(ctx, props, target);
   }
   const currentRegion = secondaryRegionOf(endpoint, target.location.region);
   if (currentRegion !== props.secondaryRegion) {
