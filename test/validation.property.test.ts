@@ -365,6 +365,7 @@ describe('synth-time and handler-time validation agree', () => {
             secondaryRegion: c.region.value,
             tags: renderedTags,
             timeoutSeconds: expectedTimeoutSeconds(c),
+            productionLimitsCheck: 'PARITY', // the construct's default, passed on explicitly
           });
           return;
         }
