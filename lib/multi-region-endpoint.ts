@@ -15,6 +15,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
+import { IMultiRegionConfigurationSet } from './configuration-set';
 import { IMultiRegionEmailTemplate } from './email-template';
 import { SesProvider } from './private/provider';
 import {
@@ -152,15 +153,16 @@ export interface SendEmailGrantOptions {
   readonly identityNames?: string[];
 
   /**
-   * Configuration sets the sends name (`ConfigurationSetName`). They must exist in both
-   * regions.
+   * Configuration sets the sends name (`ConfigurationSetName`), in both regions (see
+   * {@link MultiRegionConfigurationSet}).
    *
-   * @default - none
+   * @default - none (then `configurationSetNames`)
    */
-  readonly configurationSets?: ses.IConfigurationSet[];
+  readonly configurationSets?: IMultiRegionConfigurationSet[];
 
   /**
-   * Names of configuration sets the sends name.
+   * Names of configuration sets the sends name (for example an `ses.ConfigurationSet`'s
+   * `configurationSetName`). They must exist in both regions.
    *
    * @default - none
    */

@@ -32,6 +32,7 @@ test('the example stack wires identity, replica, endpoint and sender together', 
   template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
   // Issue #13: the template exists in both regions, the endpoint is checked STRICTly.
   expect(Object.keys(template.findResources('Custom::SESEmailTemplate'))).toHaveLength(2);
+  expect(Object.keys(template.findResources('Custom::SESConfigurationSet'))).toHaveLength(2);
   template.hasResourceProperties('Custom::SESMultiRegionEndpoint', { ProductionLimitsCheck: 'STRICT' });
   template.hasResourceProperties('AWS::IAM::Policy', {
     Roles: [{ Ref: senderRole[0] }],

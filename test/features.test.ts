@@ -7,7 +7,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ses from 'aws-cdk-lib/aws-ses';
-import { IMultiRegionEndpoint, MultiRegionEndpoint } from '../lib';
+import { IMultiRegionEndpoint, MultiRegionConfigurationSet, MultiRegionEndpoint } from '../lib';
 import { SesEmulator } from './emulator/ses-emulator';
 import { CloudFormationDriver } from './support/cloudformation-driver';
 
@@ -120,7 +120,7 @@ describe('grantSendEmailWith', () => {
       endpointName: 'orders-mail', endpointId: 'abcdef12.g3h', secondaryRegion: 'us-west-2',
     });
     const sender = new iam.Role(stack, 'Sender', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-    const configurationSet = new ses.ConfigurationSet(stack, 'Set', { configurationSetName: 'transactional' });
+    const configurationSet = new MultiRegionConfigurationSet(stack, 'Set', { secondaryRegion: 'us-west-2', configurationSetName: 'transactional' });
     endpoint.grantSendEmailWith(sender, { identityNames: ['example.com'], configurationSets: [configurationSet], templateNames: ['welcome'] });
     const arns = (resource: string) => ['us-east-1', 'us-west-2'].map((region) => ({
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ses:${region}:123456789012:${resource}`]],
@@ -131,7 +131,8 @@ describe('grantSendEmailWith', () => {
     expect(statement.Resource).toEqual([
       ...arns('identity/example.com'),
       ...['us-east-1', 'us-west-2'].map((region) => ({
-        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ses:${region}:123456789012:configuration-set/`, { Ref: stack.getLogicalId(configurationSet.node.defaultChild as any) }]],
+        // The name is the primary resource's attribute: the set exists in both regions once it resolves.
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ses:${region}:123456789012:configuration-set/`, stack.resolve(configurationSet.configurationSetName)]],
       })),
       ...arns('template/welcome'),
     ]);

@@ -19,6 +19,8 @@ const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/MailStack/
 const KINDS = [
   { name: 'endpoint', physicalId: 'orders-mail', resourceType: 'Custom::SESMultiRegionEndpoint', signingRegion: 'us-east-1' },
   { name: 'replica', physicalId: 'us-west-2/example.com', resourceType: 'Custom::SESReplicaEmailIdentity', signingRegion: 'us-west-2' },
+  { name: 'email template', physicalId: 'us-west-2/welcome', resourceType: 'Custom::SESEmailTemplate', signingRegion: 'us-west-2' },
+  { name: 'configuration set', physicalId: 'us-west-2/transactional', resourceType: 'Custom::SESConfigurationSet', signingRegion: 'us-west-2' },
 ];
 
 /**
@@ -60,7 +62,7 @@ test('the bundle has no dynamic import()', () => {
   expect(code.match(/\bimport\s*\(/g)).toBeNull();
 });
 
-test.each(KINDS)('the bundle serves an invocation for an $name with Lambda\'s environment and loads nothing outside Node', async ({ name, physicalId, resourceType, signingRegion }) => {
+test.each(KINDS)('the bundle serves an invocation ($name) with Lambda\'s environment and loads nothing outside Node', async ({ name, physicalId, resourceType, signingRegion }) => {
   const file = path.join(dir, name, 'index.js');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.copyFileSync(BUNDLE, file);

@@ -17,7 +17,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { GlobalMailStack } from '../example/stack';
-import { MultiRegionEmailTemplate, MultiRegionEndpoint, ReplicaEmailIdentity } from '../lib';
+import { MultiRegionConfigurationSet, MultiRegionEmailTemplate, MultiRegionEndpoint, MultiRegionEventDestination, ReplicaEmailIdentity } from '../lib';
 
 jest.setTimeout(60_000);
 
@@ -36,6 +36,21 @@ function everythingStack(): Stack {
   new MultiRegionEmailTemplate(stack, 'Welcome', { secondaryRegion: endpoint.secondaryRegion, templateName: 'welcome', subject: 'Hi', text: 'Hello' });
   new MultiRegionEmailTemplate(stack, 'Receipt', { secondaryRegion: 'eu-west-1', subject: 'Receipt', html: '<p>Thanks</p>' });
   new MultiRegionEmailTemplate(stack, 'Notice', { secondaryRegion: new CfnParameter(stack, 'NoticeRegion').valueAsString, subject: 'Notice', text: 'x' });
+  const set = new MultiRegionConfigurationSet(stack, 'Transactional', { secondaryRegion: endpoint.secondaryRegion, configurationSetName: 'transactional' });
+  set.addEventDestination('Metrics', {
+    destination: MultiRegionEventDestination.cloudWatchDimensions([{ name: 'campaign', source: ses.CloudWatchDimensionSource.MESSAGE_TAG, defaultValue: 'none' }]),
+  });
+  set.addEventDestination('Bus', { destination: MultiRegionEventDestination.eventBridge() });
+  set.addEventDestination('Topic', {
+    destination: MultiRegionEventDestination.snsTopicArns(`arn:aws:sns:${REGION}:${ACCOUNT}:events`, `arn:aws:sns:us-west-2:${ACCOUNT}:events`),
+  });
+  set.addEventDestination('Stream', {
+    destination: MultiRegionEventDestination.firehoseDeliveryStreams(
+      { deliveryStreamArn: `arn:aws:firehose:${REGION}:${ACCOUNT}:deliverystream/events`, iamRoleArn: `arn:aws:iam::${ACCOUNT}:role/ses-firehose` },
+      { deliveryStreamArn: `arn:aws:firehose:us-west-2:${ACCOUNT}:deliverystream/events`, iamRoleArn: `arn:aws:iam::${ACCOUNT}:role/ses-firehose` },
+    ),
+  });
+  new MultiRegionConfigurationSet(stack, 'Marketing', { secondaryRegion: new CfnParameter(stack, 'MarketingRegion').valueAsString });
   const sender = new iam.Role(stack, 'Sender', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
   endpoint.grantSendEmailWith(sender, { identities: [domain], configurationSetNames: ['transactional'], templateNames: ['welcome'] });
   return stack;

@@ -5,10 +5,12 @@
  * is retried by the Pacer, not by the SDK. Clients, one per region, live as long as the container.
  */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { CONFIGURATION_SET_RESOURCE_TYPE } from '../../lib/private/configuration-set-rules';
 import { REPLICA_RESOURCE_TYPE } from '../../lib/private/replica-rules';
 import { DEFAULT_TIMEOUT_SECONDS, ENDPOINT_RESOURCE_TYPE, LOOKUP_RESOURCE_TYPE } from '../../lib/private/rules';
 import { CALL_PERIOD_ENV, CALL_SLOTS_ENV, DEFAULT_CALL_PERIOD_MS, scheduleOf } from '../../lib/private/schedule';
 import { EMAIL_TEMPLATE_RESOURCE_TYPE } from '../../lib/private/template-rules';
+import * as configurationSet from '../configuration-set/handler';
 import * as template from '../email-template/handler';
 import * as endpoint from '../multi-region-endpoint/handler';
 import * as replica from '../replica-email-identity/handler';
@@ -128,6 +130,10 @@ const KINDS: Record<string, Kind> = {
   [EMAIL_TEMPLATE_RESOURCE_TYPE]: {
     onEvent: (event, base) => template.onEvent(event, { ...base, ses: sesIn }),
     isComplete: (event, base) => template.isComplete(event, { ...base, ses: sesIn }),
+  },
+  [CONFIGURATION_SET_RESOURCE_TYPE]: {
+    onEvent: (event, base) => configurationSet.onEvent(event, { ...base, ses: sesIn }),
+    isComplete: (event, base) => configurationSet.isComplete(event, { ...base, ses: sesIn }),
   },
 };
 
