@@ -5,7 +5,8 @@
  * - its DEED replica in the secondary region, so the secondary can send as that domain,
  * - the global endpoint, tagged, deployed only if the secondary region's SES account can
  *   carry the primary's mail (production access, sending, quota and rate: STRICT),
- * - the email template its sender uses, in both regions,
+ * - the email template and the configuration set its sender uses, in both regions, the set's
+ *   events going to CloudWatch and to each region's default EventBridge bus,
  * - a sending Lambda granted to send through the endpoint with that template, signing with
  *   SigV4a, whose client follows the SES guide's advice for global endpoints (connections
  *   of at most 60 s), with its own least-privilege role and log group (cdk-nag AwsSolutions
@@ -21,7 +22,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
-import { MultiRegionEmailTemplate, MultiRegionEndpoint, ProductionLimitsCheck } from '../lib';
+import { MultiRegionConfigurationSet, MultiRegionEmailTemplate, MultiRegionEndpoint, MultiRegionEventDestination, ProductionLimitsCheck } from '../lib';
 
 export class GlobalMailStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -51,6 +52,22 @@ export class GlobalMailStack extends Stack {
       text: 'Hello {{name}}, we received your order {{orderId}}.',
       html: '<p>Hello {{name}}, we received your order <b>{{orderId}}</b>.</p>',
     });
+    // So is the configuration set it names, with its settings and event destinations.
+    const transactional = new MultiRegionConfigurationSet(this, 'Transactional', {
+      secondaryRegion: endpoint.secondaryRegion,
+      configurationSetName: 'transactional',
+      reputationMetrics: true,
+      tlsPolicy: ses.ConfigurationSetTlsPolicy.REQUIRE,
+    });
+    transactional.addEventDestination('Metrics', {
+      destination: MultiRegionEventDestination.cloudWatchDimensions([
+        { name: 'campaign', source: ses.CloudWatchDimensionSource.MESSAGE_TAG, defaultValue: 'none' },
+      ]),
+    });
+    transactional.addEventDestination('Events', {
+      destination: MultiRegionEventDestination.eventBridge(),
+      events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT, ses.EmailSendingEvent.REJECT],
+    });
 
     // The sender's own role and log group: it may write its logs and (granted below) send
     // through the endpoint, nothing else; no AWS managed policy, logs kept three months.
@@ -71,11 +88,12 @@ export class GlobalMailStack extends Stack {
         ENDPOINT_ID: endpoint.endpointId,
         FROM_ADDRESS: 'orders@example.com',
         TEMPLATE_NAME: confirmation.templateName,
+        CONFIGURATION_SET: transactional.configurationSetName,
       },
       // Bundle the SDK and the pure-JS SigV4a signer with the code.
       bundling: { externalModules: [], minify: true },
     });
-    endpoint.grantSendEmailWith(sender, { identities: [domain], templates: [confirmation] });
+    endpoint.grantSendEmailWith(sender, { identities: [domain], templates: [confirmation], configurationSets: [transactional] });
     sender.node.addDependency(replica);
 
     new CfnOutput(this, 'EndpointId', {
