@@ -70,9 +70,10 @@ import {
 import { regionNameError } from '../../lib/private/template-rules';
 import { orHandOver, resumingHandOver } from '../shared/handover';
 import { claimExisting, decideDelete, takeOverTags } from '../shared/ownership';
-import { mayPass, Pacer, sendInTurn } from '../shared/pacer';
+import { mayPass, Pacer } from '../shared/pacer';
 import { pollWithin, PollingContext } from '../shared/polling';
 import { ProviderEvent } from '../shared/provider-event';
+import { errorName, loggedCall } from '../shared/ses-call';
 
 /** What the handlers need from the outside world; injected so tests can drive them. */
 export interface ConfigurationSetHandlerContext extends PollingContext {
@@ -345,24 +346,12 @@ export function parseProperties(raw: Record<string, unknown> | undefined, primar
   return { region, configurationSetName: props.ConfigurationSetName as string, options, eventDestinations, tags, timeoutSeconds };
 }
 
-function errorName(error: unknown): string {
-  return (error as { name?: string })?.name ?? 'Error';
-}
 
-/** Sends one SES command in `region` and logs one JSON line with its outcome. */
+/** Sends one SES command in `region`, in the resource's turn. */
 async function call<T>(
   ctx: Ctx, region: string, operation: string, configurationSetName: string, command: unknown, extra: Record<string, unknown> = {},
 ): Promise<T> {
-  return sendInTurn(ctx.pacer, operation, async () => {
-    try {
-      const output = await ctx.ses(region).send(command as never) as T;
-      ctx.log({ operation, region, configurationSetName, ...extra, outcome: 'ok' });
-      return output;
-    } catch (error) {
-      ctx.log({ operation, region, configurationSetName, ...extra, outcome: errorName(error), message: (error as Error).message });
-      throw error;
-    }
-  });
+  return loggedCall(ctx, ctx.ses(region), operation, { region, configurationSetName, ...extra }, command);
 }
 
 type Target = ResourceTarget;

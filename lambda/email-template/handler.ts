@@ -39,9 +39,10 @@ import {
 } from '../../lib/private/template-rules';
 import { orHandOver, resumingHandOver } from '../shared/handover';
 import { claimExisting, decideDelete, takeOverTags } from '../shared/ownership';
-import { mayPass, Pacer, sendInTurn } from '../shared/pacer';
+import { mayPass, Pacer } from '../shared/pacer';
 import { pollWithin, PollingContext } from '../shared/polling';
 import { ProviderEvent } from '../shared/provider-event';
+import { errorName, loggedCall } from '../shared/ses-call';
 
 /** What the handlers need from the outside world; injected so tests can drive them. */
 export interface TemplateHandlerContext extends PollingContext {
@@ -155,22 +156,10 @@ function sameContent(a: EmailTemplateContent | undefined, b: EmailTemplateConten
   return x.every((v, i) => v === y[i]);
 }
 
-function errorName(error: unknown): string {
-  return (error as { name?: string })?.name ?? 'Error';
-}
 
-/** Sends one SES command in `region` and logs one JSON line with its outcome. */
+/** Sends one SES command in `region`, in the resource's turn. */
 async function call<T>(ctx: TemplateHandlerContext, region: string, operation: string, templateName: string, command: unknown): Promise<T> {
-  return sendInTurn(ctx.pacer, operation, async () => {
-    try {
-      const output = await ctx.ses(region).send(command as never) as T;
-      ctx.log({ operation, region, templateName, outcome: 'ok' });
-      return output;
-    } catch (error) {
-      ctx.log({ operation, region, templateName, outcome: errorName(error), message: (error as Error).message });
-      throw error;
-    }
-  });
+  return loggedCall(ctx, ctx.ses(region), operation, { region, templateName }, command);
 }
 
 type Target = ResourceTarget;

@@ -40,9 +40,10 @@ import {
 } from '../../lib/private/rules';
 import { orHandOver, resumingHandOver } from '../shared/handover';
 import { claimExisting, decideDelete, takeOverTags } from '../shared/ownership';
-import { mayPass, Pacer, sendInTurn } from '../shared/pacer';
+import { mayPass, Pacer } from '../shared/pacer';
 import { pollWithin, PollingContext } from '../shared/polling';
 import { ProviderEvent } from '../shared/provider-event';
+import { errorName, loggedCall } from '../shared/ses-call';
 
 /** What the handlers need from the outside world; injected so tests can drive them. */
 export interface HandlerContext extends PollingContext {
@@ -156,25 +157,11 @@ export function parseProperties(raw: Record<string, unknown> | undefined, primar
   };
 }
 
-function errorName(error: unknown): string {
-  return (error as { name?: string })?.name ?? 'Error';
-}
 
-/** Sends one SES command in the resource's turn and logs one JSON line per attempt with its outcome. */
+/** Sends one SES command in the resource's turn (another region's client when one is named: the secondary region's account state). */
 async function call<T>(ctx: HandlerContext, operation: string, endpointName: string, command: unknown, region?: string): Promise<T> {
-  // Another region's client when one is named (the secondary region's account state).
   const client = region !== undefined && ctx.sesIn ? ctx.sesIn(region) : ctx.ses;
-  const where = region !== undefined ? { region } : {};
-  return sendInTurn(ctx.pacer, operation, async () => {
-    try {
-      const output = await client.send(command as never) as T;
-      ctx.log({ operation, endpointName, ...where, outcome: 'ok' });
-      return output;
-    } catch (error) {
-      ctx.log({ operation, endpointName, ...where, outcome: errorName(error), message: (error as Error).message });
-      throw error;
-    }
-  });
+  return loggedCall(ctx, client, operation, region !== undefined ? { endpointName, region } : { endpointName }, command);
 }
 
 /** One region's account state (GetAccount). */
