@@ -34,9 +34,19 @@ import {
   sesV2Name,
   snsTopicExpectation,
 } from './private/configuration-set-rules';
+import {
+  claimUniqueName,
+  grantInStackRegion,
+  namesIn,
+  RegionalObjectKind,
+  secondaryRegionPolicy,
+  stableStackName,
+  tagValidationErrors,
+  throwIfAny,
+} from './private/construct-support';
 import { nagResourceId } from './private/nag';
 import { SesProvider } from './private/provider';
-import { generatedNamePrefix, otherRegionError, serviceTimeoutSeconds, tagErrors, timeoutError } from './private/rules';
+import { generatedNamePrefix, otherRegionError, serviceTimeoutSeconds, timeoutError } from './private/rules';
 import { regionHash } from './private/template-rules';
 
 /**
@@ -478,7 +488,7 @@ export class MultiRegionConfigurationSet extends Resource implements IMultiRegio
     this.plainName = name;
     if (props.configurationSetName !== undefined && !Token.isUnresolved(props.configurationSetName)) {
       throwIfAny([configurationSetNameError(props.configurationSetName)]);
-      validateUniqueName(stack, props.configurationSetName, this.node.path);
+      claimUniqueName(namesIn(explicitNames, stack), 'configurationSetName', props.configurationSetName, this.node.path);
     }
     throwIfAny(optionErrors(props));
     throwIfAny(tagValidationErrors(Object.entries(props.tags ?? {}).map(([Key, Value]) => ({ Key, Value }))));
@@ -527,12 +537,12 @@ export class MultiRegionConfigurationSet extends Resource implements IMultiRegio
     primary.node.addDependency(secondary);
 
     // The primary region's permissions go on the provider's role, once per stack.
-    grantConfigurationSetsInPrimaryRegion(provider);
+    grantInStackRegion(provider, CONFIGURATION_SETS);
     primary.node.addDependency(provider.role);
     // The secondary region's permissions live in a policy of that region, and the resource's
     // logical id names the region: changing secondaryRegion creates a new resource (and
     // policy), then deletes the old resource before the old policy.
-    secondary.node.addDependency(secondaryRegionPolicy(this, provider, props.secondaryRegion));
+    secondary.node.addDependency(secondaryRegionPolicy(this, provider, props.secondaryRegion, CONFIGURATION_SETS));
     secondary.node.addDependency(provider.role);
     const element = secondary.node.defaultChild as CfnElement;
     element.overrideLogicalId(`${stack.getLogicalId(element)}${regionHash(Token.isUnresolved(props.secondaryRegion) ? undefined : props.secondaryRegion)}`);
@@ -680,83 +690,23 @@ const IAM5_REASON = 'Every configuration set of this account in the region, not 
 const IAM5_POOLS_REASON = 'ses:PutConfigurationSetDeliveryOptions on the region\'s dedicated IP pools: a delivery options update keeps '
   + 'the pool someone attached to the set in that region (pools are regional and not managed by this library); it creates no pool.';
 
-function acknowledge(scope: Construct, stack: Stack, region: string): void {
-  Validations.of(scope).acknowledge(
+/** Configuration sets, as the provider's role manages them in each region. */
+const CONFIGURATION_SETS: RegionalObjectKind = {
+  grantKey: 'configuration-sets',
+  policyIdPrefix: 'cdk-ses-multi-region-endpoint.ConfigurationSets.',
+  statementsIn: statementsFor,
+  acknowledgeIn: (scope, stack, region) => Validations.of(scope).acknowledge(
     { id: `AwsSolutions-IAM5[Resource::${nagResourceId(stack, configurationSetsArn(stack, region))}]`, reason: IAM5_REASON },
     { id: `AwsSolutions-IAM5[Resource::${nagResourceId(stack, dedicatedIpPoolsArn(stack, region))}]`, reason: IAM5_POOLS_REASON },
-  );
-}
+  ),
+  cleanup: {
+    sid: 'CleanUpOwnConfigurationSets',
+    actions: ['ses:DeleteConfigurationSet', 'ses:ListTagsForResource', 'ses:TagResource', 'ses:UntagResource'],
+    anyRegionArn: (stack) => configurationSetsArn(stack, '*'),
+    reason: 'Read the tags of, untag and delete configuration sets of any region: when a secondaryRegion given as a token changes, this '
+      + 'policy is updated before CloudFormation deletes the old set. The handler only deletes sets that carry this resource\'s ownership tag.',
+  },
+};
 
-function grantConfigurationSetsInPrimaryRegion(provider: SesProvider): void {
-  provider.grantOnce('configuration-sets', () => {
-    const stack = Stack.of(provider);
-    acknowledge(provider.role, stack, stack.region);
-    return statementsFor(stack, stack.region);
-  });
-}
-
-/**
- * The policy that lets the provider's role manage configuration sets in `region`: one per stack
- * and region, found by its id. A region known only at deploy time (a token) gets a policy of the
- * set's own, since an id cannot name the region; it also allows the cleanup of configuration
- * sets in every region, because a changed token region updates that policy in place before
- * CloudFormation deletes the old set.
- */
-function secondaryRegionPolicy(set: Construct, provider: SesProvider, region: string): iam.Policy {
-  const stack = Stack.of(provider);
-  const resolved = !Token.isUnresolved(region);
-  const id = `cdk-ses-multi-region-endpoint.ConfigurationSets.${region}`;
-  const existing = resolved ? stack.node.tryFindChild(id) as iam.Policy | undefined : undefined;
-  if (existing) return existing;
-  const policy = new iam.Policy(resolved ? stack : set, resolved ? id : 'SecondaryRegionPolicy', {
-    roles: [provider.role],
-    statements: statementsFor(stack, region),
-  });
-  acknowledge(policy, stack, region);
-  if (!resolved) {
-    const anyRegion = configurationSetsArn(stack, '*');
-    policy.addStatements(new iam.PolicyStatement({
-      sid: 'CleanUpOwnConfigurationSets',
-      actions: ['ses:DeleteConfigurationSet', 'ses:ListTagsForResource', 'ses:TagResource', 'ses:UntagResource'],
-      resources: [anyRegion],
-    }));
-    Validations.of(policy).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${nagResourceId(stack, anyRegion)}]`,
-      reason: 'Read the tags of, untag and delete configuration sets of any region: when a secondaryRegion given as a token changes, this '
-        + 'policy is updated before CloudFormation deletes the old set. The handler only deletes sets that carry this resource\'s ownership tag.',
-    });
-  }
-  return policy;
-}
-
-/** Explicit configuration set names already used in a stack, and by which construct. */
+/** Explicit configuration set names already used in each stack, and by which construct. */
 const explicitNames = new WeakMap<Stack, Map<string, string>>();
-
-function validateUniqueName(stack: Stack, name: string, path: string): void {
-  const names = explicitNames.get(stack) ?? new Map<string, string>();
-  explicitNames.set(stack, names);
-  const other = names.get(name);
-  if (other !== undefined) {
-    throw new Error(`\`configurationSetName\` must be unique in the stack, got: '${name}' (already used by ${other})`);
-  }
-  names.set(name, path);
-}
-
-/**
- * The stack name that generated names hash: the root stack's (a nested stack's own name is a
- * token whose text changes with unrelated tokens); '' when even that is a token.
- */
-function stableStackName(stack: Stack): string {
-  let root = stack;
-  while (root.nestedStackParent) root = root.nestedStackParent;
-  return Token.isUnresolved(root.stackName) ? '' : root.stackName;
-}
-
-function throwIfAny(errors: Array<string | undefined>): void {
-  const found = errors.filter((e): e is string => e !== undefined);
-  if (found.length > 0) throw new Error(found.join('\n'));
-}
-
-function tagValidationErrors(tags: ReadonlyArray<{ Key: string; Value: string }>, prop = 'tags'): string[] {
-  return tagErrors(tags.map(({ Key, Value }) => ({ key: Key, value: Value })), prop, (v) => Token.isUnresolved(v));
-}

@@ -15,9 +15,19 @@ import {
 } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import {
+  claimUniqueName,
+  grantInStackRegion,
+  namesIn,
+  RegionalObjectKind,
+  secondaryRegionPolicy,
+  stableStackName,
+  tagValidationErrors,
+  throwIfAny,
+} from './private/construct-support';
 import { nagResourceId } from './private/nag';
 import { SesProvider } from './private/provider';
-import { generatedNamePrefix, otherRegionError, serviceTimeoutSeconds, tagErrors, timeoutError } from './private/rules';
+import { generatedNamePrefix, otherRegionError, serviceTimeoutSeconds, timeoutError } from './private/rules';
 import {
   CONSTRUCT_CONTENT_PROPS,
   DEFAULT_TEMPLATE_TIMEOUT_SECONDS,
@@ -169,7 +179,7 @@ export class MultiRegionEmailTemplate extends Resource implements IMultiRegionEm
     const templateName = props.templateName ?? generatedNamePrefix(stableStackName(stack), this.node.path);
     if (props.templateName !== undefined) {
       validateTemplateName(props.templateName);
-      validateUniqueName(stack, props.templateName, this.node.path);
+      claimUniqueName(namesIn(explicitNames, stack), 'templateName', props.templateName, this.node.path);
     }
     const unresolved = (value: unknown) => Token.isUnresolved(value);
     throwIfAny(templateContentErrors({ subject: props.subject, text: props.text, html: props.html }, CONSTRUCT_CONTENT_PROPS, unresolved));
@@ -212,13 +222,13 @@ export class MultiRegionEmailTemplate extends Resource implements IMultiRegionEm
 
     // The primary region never changes for a deployed stack: its permissions go on the
     // provider's role, once per stack.
-    grantTemplatesInPrimaryRegion(provider);
+    grantInStackRegion(provider, TEMPLATES);
     primary.node.addDependency(provider.role);
     // The secondary region's permissions live in a policy of that region (one per stack and
     // region), and the resource's logical id names the region: changing secondaryRegion makes
     // CloudFormation create a new resource (and policy), then delete the old resource before
     // the old policy, so the old template's deletion still has its permissions.
-    secondary.node.addDependency(secondaryRegionPolicy(this, provider, props.secondaryRegion));
+    secondary.node.addDependency(secondaryRegionPolicy(this, provider, props.secondaryRegion, TEMPLATES));
     secondary.node.addDependency(provider.role);
     const element = secondary.node.defaultChild as CfnElement;
     element.overrideLogicalId(`${stack.getLogicalId(element)}${regionHash(Token.isUnresolved(props.secondaryRegion) ? undefined : props.secondaryRegion)}`);
@@ -276,77 +286,26 @@ const IAM5_REASON = 'Every email template of this account in the region, not exa
   + 'CloudFormation deletes the old one after the policy already names the new one. The handler only writes and deletes templates '
   + 'that carry this resource\'s ownership tag.';
 
-function grantTemplatesInPrimaryRegion(provider: SesProvider): void {
-  provider.grantOnce('email-templates', () => {
-    const stack = Stack.of(provider);
-    const arn = templatesArn(stack, stack.region);
-    Validations.of(provider.role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${nagResourceId(stack, arn)}]`, reason: IAM5_REASON });
-    return [new iam.PolicyStatement({ sid: 'ManageEmailTemplates', actions: TEMPLATE_ACTIONS, resources: [arn] })];
-  });
-}
+/** Email templates, as the provider's role manages them in each region. */
+const TEMPLATES: RegionalObjectKind = {
+  grantKey: 'email-templates',
+  policyIdPrefix: 'cdk-ses-multi-region-endpoint.EmailTemplates.',
+  statementsIn: (stack, region) => [new iam.PolicyStatement({ sid: 'ManageEmailTemplates', actions: TEMPLATE_ACTIONS, resources: [templatesArn(stack, region)] })],
+  acknowledgeIn: (scope, stack, region) => Validations.of(scope).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::${nagResourceId(stack, templatesArn(stack, region))}]`,
+    reason: IAM5_REASON,
+  }),
+  cleanup: {
+    sid: 'CleanUpOwnEmailTemplates',
+    actions: ['ses:GetEmailTemplate', 'ses:DeleteEmailTemplate', 'ses:ListTagsForResource', 'ses:TagResource', 'ses:UntagResource'],
+    anyRegionArn: (stack) => templatesArn(stack, '*'),
+    reason: 'Read, untag and delete email templates of any region: when a secondaryRegion given as a token changes, this policy is '
+      + 'updated before CloudFormation deletes the old template. The handler only deletes templates that carry this resource\'s ownership tag.',
+  },
+};
 
-/**
- * The policy that lets the provider's role manage templates in `region`: one per stack and
- * region, found by its id. A region known only at deploy time (a token) gets a policy of the
- * template's own, since an id cannot name the region; it also allows the cleanup of templates
- * in every region, because a changed token region updates that policy in place before
- * CloudFormation deletes the old template.
- */
-function secondaryRegionPolicy(template: Construct, provider: SesProvider, region: string): iam.Policy {
-  const stack = Stack.of(provider);
-  const resolved = !Token.isUnresolved(region);
-  const id = `cdk-ses-multi-region-endpoint.EmailTemplates.${region}`;
-  const existing = resolved ? stack.node.tryFindChild(id) as iam.Policy | undefined : undefined;
-  if (existing) return existing;
-  const arn = templatesArn(stack, region);
-  const policy = new iam.Policy(resolved ? stack : template, resolved ? id : 'SecondaryRegionPolicy', {
-    roles: [provider.role],
-    statements: [new iam.PolicyStatement({ sid: 'ManageEmailTemplates', actions: TEMPLATE_ACTIONS, resources: [arn] })],
-  });
-  Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[Resource::${nagResourceId(stack, arn)}]`, reason: IAM5_REASON });
-  if (!resolved) {
-    const anyRegion = templatesArn(stack, '*');
-    policy.addStatements(new iam.PolicyStatement({
-      sid: 'CleanUpOwnEmailTemplates',
-      actions: ['ses:GetEmailTemplate', 'ses:DeleteEmailTemplate', 'ses:ListTagsForResource', 'ses:TagResource', 'ses:UntagResource'],
-      resources: [anyRegion],
-    }));
-    Validations.of(policy).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${nagResourceId(stack, anyRegion)}]`,
-      reason: 'Read, untag and delete email templates of any region: when a secondaryRegion given as a token changes, this policy is '
-        + 'updated before CloudFormation deletes the old template. The handler only deletes templates that carry this resource\'s ownership tag.',
-    });
-  }
-  return policy;
-}
-
-/** Explicit template names already used in a stack, and by which construct. */
+/** Explicit template names already used in each stack, and by which construct. */
 const explicitNames = new WeakMap<Stack, Map<string, string>>();
-
-function validateUniqueName(stack: Stack, name: string, path: string): void {
-  if (Token.isUnresolved(name)) return;
-  const names = explicitNames.get(stack) ?? new Map<string, string>();
-  explicitNames.set(stack, names);
-  const other = names.get(name);
-  if (other !== undefined) {
-    throw new Error(`\`templateName\` must be unique in the stack, got: '${name}' (already used by ${other})`);
-  }
-  names.set(name, path);
-}
-
-/**
- * The stack name that generated names hash: the root stack's (a nested stack's own name is a
- * token whose text changes with unrelated tokens); '' when even that is a token.
- */
-function stableStackName(stack: Stack): string {
-  let root = stack;
-  while (root.nestedStackParent) root = root.nestedStackParent;
-  return Token.isUnresolved(root.stackName) ? '' : root.stackName;
-}
-
-function throwIfAny(errors: string[]): void {
-  if (errors.length > 0) throw new Error(errors.join('\n'));
-}
 
 function validateTemplateName(name: string): void {
   if (Token.isUnresolved(name)) return; // checked by the handler once resolved
@@ -357,8 +316,4 @@ function validateSecondaryRegion(region: string, stackRegion: string): void {
   if (Token.isUnresolved(region)) return;
   const error = otherRegionError(region, Token.isUnresolved(stackRegion) ? undefined : stackRegion, 'secondaryRegion', 'the primary template is created');
   if (error) throw new Error(error);
-}
-
-function tagValidationErrors(tags: ReadonlyArray<{ Key: string; Value: string }>, prop = 'tags'): string[] {
-  return tagErrors(tags.map(({ Key, Value }) => ({ key: Key, value: Value })), prop, (v) => Token.isUnresolved(v));
 }

@@ -17,6 +17,7 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import { IMultiRegionConfigurationSet } from './configuration-set';
 import { IMultiRegionEmailTemplate } from './email-template';
+import { claimUniqueName, stableStackName, tagValidationErrors } from './private/construct-support';
 import { SesProvider } from './private/provider';
 import {
   DEFAULT_TIMEOUT_SECONDS,
@@ -29,7 +30,6 @@ import {
   secondaryRegionError,
   serviceTimeoutSeconds,
   sesResourceNameError,
-  tagErrors,
   timeoutError,
 } from './private/rules';
 import { ReplicaEmailIdentity, ReplicaEmailIdentityOptions } from './replica-email-identity';
@@ -558,7 +558,7 @@ export class MultiRegionEndpoint extends MultiRegionEndpointBase implements ITag
       ?? generatedEndpointName(generatedNamePrefix(stableStackName(stack), this.node.path), props.secondaryRegion);
     if (props.endpointName !== undefined) {
       validateEndpointName(props.endpointName);
-      validateUniqueName(provider, props.endpointName, this.node.path);
+      claimUniqueName(provider.explicitNames, 'endpointName', props.endpointName, this.node.path);
     }
     validateTags(props.tags ?? {});
     this.tags = new TagManager(TagType.KEY_VALUE, MultiRegionEndpoint.RESOURCE_TYPE, props.tags);
@@ -630,17 +630,6 @@ export class MultiRegionEndpoint extends MultiRegionEndpointBase implements ITag
   }
 }
 
-/**
- * The stack name that generated names hash: the root stack's, because a nested stack's own
- * name is a token whose text changes with every unrelated token created before it (and a
- * changed name replaces the endpoint); '' when even that is a token (the construct path,
- * which the name hashes too, still tells endpoints apart).
- */
-function stableStackName(stack: Stack): string {
-  let root = stack;
-  while (root.nestedStackParent) root = root.nestedStackParent;
-  return Token.isUnresolved(root.stackName) ? '' : root.stackName;
-}
 
 function validateEndpointName(name: string, prop = 'endpointName'): void {
   if (Token.isUnresolved(name)) return; // checked by the handler once resolved
@@ -660,21 +649,10 @@ function validateSecondaryRegion(region: string, stackRegion: string, prop = 'se
   if (error) throw new Error(error);
 }
 
-function validateUniqueName(provider: SesProvider, name: string, path: string): void {
-  if (Token.isUnresolved(name)) return;
-  const other = provider.explicitNames.get(name);
-  if (other !== undefined) {
-    throw new Error(`\`endpointName\` must be unique in the stack, got: '${name}' (already used by ${other})`);
-  }
-  provider.explicitNames.set(name, path);
-}
 
 /** How messages name the merged tags: `Tags.of()` adds to `tags`, and the limits count both (rendered as `tags` and `Tags.of()`). */
 const MERGED_TAGS_PROP = 'tags` and `Tags.of()';
 
-function tagValidationErrors(tags: ReadonlyArray<{ Key: string; Value: string }>, prop = 'tags'): string[] {
-  return tagErrors(tags.map(({ Key, Value }) => ({ key: Key, value: Value })), prop, (v) => Token.isUnresolved(v));
-}
 
 function validateTags(tags: { [key: string]: string }): void {
   const errors = tagValidationErrors(Object.entries(tags).map(([Key, Value]) => ({ Key, Value })));
