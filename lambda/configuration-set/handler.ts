@@ -72,8 +72,9 @@ import { orHandOver, resumingHandOver } from '../shared/handover';
 import { claimExisting, decideDelete, takeOverTags } from '../shared/ownership';
 import { mayPass, Pacer } from '../shared/pacer';
 import { pollWithin, PollingContext } from '../shared/polling';
-import { ProviderEvent } from '../shared/provider-event';
+import { dispatch, ProviderEvent, timedOut } from '../shared/provider-event';
 import { errorName, loggedCall } from '../shared/ses-call';
+import { tagChanges } from '../shared/tags';
 
 /** What the handlers need from the outside world; injected so tests can drive them. */
 export interface ConfigurationSetHandlerContext extends PollingContext {
@@ -543,14 +544,6 @@ async function createDestination(ctx: Ctx, props: Props, d: { Name: string } & E
 
 // ---- tags ----
 
-/** The tag keys to remove and the tags to set to bring `current` to `desired` (never keys under `aws:`). */
-function tagChanges(desired: ReadonlyArray<{ Key: string; Value: string }>, current: Record<string, string>) {
-  const wantedKeys = new Set(desired.map((t) => t.Key));
-  return {
-    toRemove: Object.keys(current).filter((key) => !wantedKeys.has(key) && !key.toLowerCase().startsWith('aws:') && key !== PREVIOUS_OWNER_TAG_KEY),
-    toSet: desired.filter((t) => current[t.Key] !== t.Value),
-  };
-}
 
 async function syncTags(ctx: Ctx, props: Props, target: Target, current: Record<string, string>): Promise<number> {
   const { region, configurationSetName: name } = props;
@@ -831,17 +824,9 @@ export async function onEvent(event: ConfigurationSetEvent, ctx: Ctx): Promise<C
 }
 
 async function onEventWork(event: ConfigurationSetEvent, ctx: Ctx): Promise<ConfigurationSetOnEventResult> {
-  switch (event.RequestType) {
-    case 'Create': return onCreate(event, ctx);
-    case 'Update': return onUpdate(event, ctx);
-    case 'Delete': return onDelete(event, ctx);
-    default: throw new Error(`Unknown RequestType: ${JSON.stringify((event as { RequestType?: unknown }).RequestType)}`);
-  }
+  return dispatch(event, { onCreate: (e) => onCreate(e, ctx), onUpdate: (e) => onUpdate(e, ctx), onDelete: (e) => onDelete(e, ctx) });
 }
 
-function timedOut(event: ConfigurationSetEvent, ctx: Ctx): boolean {
-  return event.WaitDeadline !== undefined && ctx.now() >= event.WaitDeadline;
-}
 
 /** The attributes `Fn::GetAtt` reads. */
 function dataOf(props: Props, target: Target): Record<string, string> {
@@ -860,7 +845,7 @@ async function isVisible(
   const set = await getSet(ctx, region, name);
   if (set === undefined) {
     const created = event.CreatedAt ?? 0;
-    if (ctx.now() - created < NOT_FOUND_GRACE_MS && !timedOut(event, ctx)) {
+    if (ctx.now() - created < NOT_FOUND_GRACE_MS && !timedOut(event, ctx.now())) {
       return { IsComplete: false }; // eventually consistent right after Create
     }
     throw new Error(`The SES configuration set '${name}' in ${region} was not found: it was deleted outside CloudFormation or never became visible.`);
@@ -902,7 +887,7 @@ async function isReady(event: ConfigurationSetEvent, ctx: Ctx): Promise<Configur
   try {
     return await isVisible(event, ctx, props, target);
   } catch (error) {
-    const transient = mayPass(error) && !timedOut(event, ctx);
+    const transient = mayPass(error) && !timedOut(event, ctx.now());
     if (event.Replacement && !transient) await removeFailedReplacement(ctx, props, target);
     throw error;
   }
@@ -915,7 +900,7 @@ async function checkOnce(event: ConfigurationSetEvent, ctx: Ctx): Promise<Config
   } catch (error) {
     // Polling is idempotent: a transient failure that outlasted this invocation's turns just
     // waits for the next invocation, until the resource's own deadline.
-    if (mayPass(error) && !timedOut(event, ctx)) return { IsComplete: false };
+    if (mayPass(error) && !timedOut(event, ctx.now())) return { IsComplete: false };
     throw error;
   }
 }
@@ -925,6 +910,6 @@ async function checkOnce(event: ConfigurationSetEvent, ctx: Ctx): Promise<Config
  * `pollWindowMs` within one invocation, then hands back to the framework.
  */
 export async function isComplete(event: ConfigurationSetEvent, ctx: Ctx): Promise<ConfigurationSetIsCompleteResult> {
-  const passing = (error: unknown, e: ConfigurationSetEvent) => mayPass(error) && !timedOut(e, ctx);
+  const passing = (error: unknown, e: ConfigurationSetEvent) => mayPass(error) && !timedOut(e, ctx.now());
   return pollWithin(ctx, resumingHandOver(event, (e) => onEventWork(e, ctx), (e) => checkOnce(e, ctx), passing));
 }

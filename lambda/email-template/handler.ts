@@ -41,8 +41,9 @@ import { orHandOver, resumingHandOver } from '../shared/handover';
 import { claimExisting, decideDelete, takeOverTags } from '../shared/ownership';
 import { mayPass, Pacer } from '../shared/pacer';
 import { pollWithin, PollingContext } from '../shared/polling';
-import { ProviderEvent } from '../shared/provider-event';
+import { dispatch, ProviderEvent, timedOut } from '../shared/provider-event';
 import { errorName, loggedCall } from '../shared/ses-call';
+import { tagChanges } from '../shared/tags';
 
 /** What the handlers need from the outside world; injected so tests can drive them. */
 export interface TemplateHandlerContext extends PollingContext {
@@ -215,15 +216,6 @@ async function tagsOfExistingTemplate(ctx: TemplateHandlerContext, target: Targe
   }
 }
 
-/** The tag keys to remove and the tags to set to bring `current` to `desired` (never keys under `aws:`). */
-function tagChanges(desired: ReadonlyArray<{ Key: string; Value: string }>, current: Record<string, string>) {
-  const wantedKeys = new Set(desired.map((t) => t.Key));
-  return {
-    // Never the reserved aws: keys, nor the previous owner of a handover still under way.
-    toRemove: Object.keys(current).filter((key) => !wantedKeys.has(key) && !key.toLowerCase().startsWith('aws:') && key !== PREVIOUS_OWNER_TAG_KEY),
-    toSet: desired.filter((t) => current[t.Key] !== t.Value),
-  };
-}
 
 /** Brings the template's tags to the desired set. */
 async function syncTags(ctx: TemplateHandlerContext, props: TemplateProperties, target: Target, current: Record<string, string>): Promise<void> {
@@ -416,17 +408,9 @@ export async function onEvent(event: TemplateEvent, ctx: TemplateHandlerContext)
 }
 
 async function onEventWork(event: TemplateEvent, ctx: TemplateHandlerContext): Promise<TemplateOnEventResult> {
-  switch (event.RequestType) {
-    case 'Create': return onCreate(event, ctx);
-    case 'Update': return onUpdate(event, ctx);
-    case 'Delete': return onDelete(event, ctx);
-    default: throw new Error(`Unknown RequestType: ${JSON.stringify((event as { RequestType?: unknown }).RequestType)}`);
-  }
+  return dispatch(event, { onCreate: (e) => onCreate(e, ctx), onUpdate: (e) => onUpdate(e, ctx), onDelete: (e) => onDelete(e, ctx) });
 }
 
-function timedOut(event: TemplateEvent, ctx: TemplateHandlerContext): boolean {
-  return event.WaitDeadline !== undefined && ctx.now() >= event.WaitDeadline;
-}
 
 /** The attributes `Fn::GetAtt` reads. */
 function dataOf(props: TemplateProperties, target: Target): Record<string, string> {
@@ -445,7 +429,7 @@ async function isVisible(
   const template = await getTemplate(ctx, region, name);
   if (template === undefined) {
     const created = event.CreatedAt ?? 0;
-    if (ctx.now() - created < NOT_FOUND_GRACE_MS && !timedOut(event, ctx)) {
+    if (ctx.now() - created < NOT_FOUND_GRACE_MS && !timedOut(event, ctx.now())) {
       return { IsComplete: false }; // eventually consistent right after Create
     }
     throw new Error(`The SES email template '${name}' in ${region} was not found: it was deleted outside CloudFormation or never became visible.`);
@@ -453,7 +437,7 @@ async function isVisible(
   if (sameContent(template.TemplateContent, props.content)) {
     return { IsComplete: true, Data: dataOf(props, target) };
   }
-  if (timedOut(event, ctx)) {
+  if (timedOut(event, ctx.now())) {
     throw new Error(`Timed out after ${props.timeoutSeconds} seconds waiting for the SES email template '${name}' in ${region} to show the content this stack wrote: SES still returns other content. Is something else writing this template? Deploy again, or raise \`timeout\`.`);
   }
   return { IsComplete: false };
@@ -491,7 +475,7 @@ async function isReady(event: TemplateEvent, ctx: TemplateHandlerContext): Promi
   try {
     return await isVisible(event, ctx, props, target);
   } catch (error) {
-    const transient = mayPass(error) && !timedOut(event, ctx);
+    const transient = mayPass(error) && !timedOut(event, ctx.now());
     if (event.Replacement && !transient) await removeFailedReplacement(ctx, props, target);
     throw error;
   }
@@ -504,7 +488,7 @@ async function checkOnce(event: TemplateEvent, ctx: TemplateHandlerContext): Pro
   } catch (error) {
     // Polling is idempotent: a transient failure that outlasted this invocation's turns just
     // waits for the next invocation, until the resource's own deadline.
-    if (mayPass(error) && !timedOut(event, ctx)) return { IsComplete: false };
+    if (mayPass(error) && !timedOut(event, ctx.now())) return { IsComplete: false };
     throw error;
   }
 }
@@ -514,6 +498,6 @@ async function checkOnce(event: TemplateEvent, ctx: TemplateHandlerContext): Pro
  * content. Polls for up to `pollWindowMs` within one invocation, then hands back to the framework.
  */
 export async function isComplete(event: TemplateEvent, ctx: TemplateHandlerContext): Promise<TemplateIsCompleteResult> {
-  const passing = (error: unknown, e: TemplateEvent) => mayPass(error) && !timedOut(e, ctx);
+  const passing = (error: unknown, e: TemplateEvent) => mayPass(error) && !timedOut(e, ctx.now());
   return pollWithin(ctx, resumingHandOver(event, (e) => onEventWork(e, ctx), (e) => checkOnce(e, ctx), passing));
 }

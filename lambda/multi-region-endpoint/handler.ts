@@ -42,8 +42,9 @@ import { orHandOver, resumingHandOver } from '../shared/handover';
 import { claimExisting, decideDelete, takeOverTags } from '../shared/ownership';
 import { mayPass, Pacer } from '../shared/pacer';
 import { pollWithin, PollingContext } from '../shared/polling';
-import { ProviderEvent } from '../shared/provider-event';
+import { dispatch, ProviderEvent, timedOut } from '../shared/provider-event';
 import { errorName, loggedCall } from '../shared/ses-call';
+import { tagChanges } from '../shared/tags';
 
 /** What the handlers need from the outside world; injected so tests can drive them. */
 export interface HandlerContext extends PollingContext {
@@ -317,15 +318,6 @@ async function syncTags(ctx: HandlerContext, props: EndpointProperties, target: 
   }
 }
 
-/** The tag keys to remove and the tags to set to bring `current` to `desired` (never keys under `aws:`). */
-function tagChanges(desired: ReadonlyArray<{ Key: string; Value: string }>, current: Record<string, string>) {
-  const wantedKeys = new Set(desired.map((t) => t.Key));
-  return {
-    // Never the reserved aws: keys, nor the previous owner of a handover still under way.
-    toRemove: Object.keys(current).filter((key) => !wantedKeys.has(key) && !key.toLowerCase().startsWith('aws:') && key !== PREVIOUS_OWNER_TAG_KEY),
-    toSet: desired.filter((t) => current[t.Key] !== t.Value),
-  };
-}
 
 async function onCreate(event: EndpointEvent, ctx: HandlerContext): Promise<OnEventResult> {
   const target = targetOf(event);
@@ -466,7 +458,7 @@ async function isLookedUp(event: EndpointEvent, ctx: HandlerContext): Promise<Is
   // An endpoint that cannot send is no endpoint to send through: wait while it is being
   // created, fail on anything else.
   if (endpoint.Status === 'CREATING') {
-    if (!timedOut(event, ctx)) return { IsComplete: false };
+    if (!timedOut(event, ctx.now())) return { IsComplete: false };
     throw new Error(`Timed out after ${DEFAULT_TIMEOUT_SECONDS} seconds waiting for the SES multi-region endpoint '${name}' in ${location.region} to become READY; last status: CREATING.`);
   }
   if (endpoint.Status !== 'READY') {
@@ -502,12 +494,7 @@ export async function onEvent(event: EndpointEvent, ctx: HandlerContext): Promis
 }
 
 async function onEventWork(event: EndpointEvent, ctx: HandlerContext): Promise<OnEventResult> {
-  switch (event.RequestType) {
-    case 'Create': return onCreate(event, ctx);
-    case 'Update': return onUpdate(event, ctx);
-    case 'Delete': return onDelete(event, ctx);
-    default: throw new Error(`Unknown RequestType: ${JSON.stringify((event as { RequestType?: unknown }).RequestType)}`);
-  }
+  return dispatch(event, { onCreate: (e) => onCreate(e, ctx), onUpdate: (e) => onUpdate(e, ctx), onDelete: (e) => onDelete(e, ctx) });
 }
 
 async function getEndpoint(ctx: HandlerContext, name: string): Promise<GetMultiRegionEndpointCommandOutput | undefined> {
@@ -525,9 +512,6 @@ function secondaryRegionOf(endpoint: GetMultiRegionEndpointCommandOutput, primar
   return secondaries.length === 1 ? secondaries[0] : undefined;
 }
 
-function timedOut(event: EndpointEvent, ctx: HandlerContext): boolean {
-  return event.WaitDeadline !== undefined && ctx.now() >= event.WaitDeadline;
-}
 
 function waitedSeconds(event: EndpointEvent): number {
   const timeoutSeconds = Number(event.ResourceProperties?.TimeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS);
@@ -568,7 +552,7 @@ async function isReadyNow(event: EndpointEvent, ctx: HandlerContext, props: Endp
   const endpoint = await getEndpoint(ctx, name);
   if (endpoint === undefined) {
     const created = event.CreatedAt ?? 0;
-    if (ctx.now() - created < NOT_FOUND_GRACE_MS && !timedOut(event, ctx)) {
+    if (ctx.now() - created < NOT_FOUND_GRACE_MS && !timedOut(event, ctx.now())) {
       return { IsComplete: false }; // eventually consistent right after Create
     }
     throw new Error(`${where} was not found: it was deleted outside CloudFormation or never became visible.`);
@@ -587,7 +571,7 @@ async function isReadyNow(event: EndpointEvent, ctx: HandlerContext, props: Endp
     case 'DELETING':
       throw new Error(`${where} is being deleted (status DELETING) by someone else while this stack expects it to exist.`);
     default:
-      if (timedOut(event, ctx)) {
+      if (timedOut(event, ctx.now())) {
         throw new Error(`Timed out after ${waitedSeconds(event)} seconds waiting for ${where} to become READY; last status: ${endpoint.Status}. Raise \`timeout\` or check the endpoint in the SES console.`);
       }
       return { IsComplete: false };
@@ -599,7 +583,7 @@ async function isDeleted(event: EndpointEvent, ctx: HandlerContext): Promise<IsC
   const name = event.PhysicalResourceId ?? '';
   const endpoint = await getEndpoint(ctx, name);
   if (endpoint === undefined) return { IsComplete: true };
-  if (timedOut(event, ctx)) {
+  if (timedOut(event, ctx.now())) {
     throw new Error(`Timed out after ${waitedSeconds(event)} seconds waiting for SES multi-region endpoint '${name}' to be deleted; last status: ${endpoint.Status}.`);
   }
   if (endpoint.Status !== 'DELETING') {
@@ -623,7 +607,7 @@ async function checkOnce(event: EndpointEvent, ctx: HandlerContext): Promise<IsC
 
 /** A failure that may pass (transient at SES, or no turn left to retry it) while the deadline has not. */
 function passesBeforeDeadline(error: unknown, event: EndpointEvent, ctx: HandlerContext): boolean {
-  return mayPass(error) && !timedOut(event, ctx);
+  return mayPass(error) && !timedOut(event, ctx.now());
 }
 
 /**

@@ -40,7 +40,7 @@ import { orHandOver, resumingHandOver } from '../shared/handover';
 import { claimExisting, decideDelete, takeOverTags } from '../shared/ownership';
 import { mayPass, Pacer } from '../shared/pacer';
 import { pollWithin, PollingContext } from '../shared/polling';
-import { ProviderEvent } from '../shared/provider-event';
+import { dispatch, ProviderEvent, timedOut } from '../shared/provider-event';
 import { errorName, loggedCall } from '../shared/ses-call';
 
 /** What the handlers need from the outside world; injected so tests can drive them. */
@@ -365,17 +365,9 @@ export async function onEvent(event: ReplicaEvent, ctx: ReplicaHandlerContext): 
 }
 
 async function onEventWork(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promise<ReplicaOnEventResult> {
-  switch (event.RequestType) {
-    case 'Create': return onCreate(event, ctx);
-    case 'Update': return onUpdate(event, ctx);
-    case 'Delete': return onDelete(event, ctx);
-    default: throw new Error(`Unknown RequestType: ${JSON.stringify((event as { RequestType?: unknown }).RequestType)}`);
-  }
+  return dispatch(event, { onCreate: (e) => onCreate(e, ctx), onUpdate: (e) => onUpdate(e, ctx), onDelete: (e) => onDelete(e, ctx) });
 }
 
-function timedOut(event: ReplicaEvent, ctx: ReplicaHandlerContext): boolean {
-  return event.WaitDeadline !== undefined && ctx.now() >= event.WaitDeadline;
-}
 
 /** The attributes `Fn::GetAtt` reads. */
 function dataOf(props: ReplicaProperties, target: Target): Record<string, string> {
@@ -397,7 +389,7 @@ async function isVerified(
   const identity = await getIdentity(ctx, region, name);
   if (identity === undefined) {
     const created = event.CreatedAt ?? 0;
-    if (ctx.now() - created < NOT_FOUND_GRACE_MS && !timedOut(event, ctx)) {
+    if (ctx.now() - created < NOT_FOUND_GRACE_MS && !timedOut(event, ctx.now())) {
       return { IsComplete: false }; // eventually consistent right after Create
     }
     throw new Error(`${capitalize(where)} was not found: it was deleted outside CloudFormation or never became visible.`);
@@ -413,7 +405,7 @@ async function isVerified(
   if (identity.VerifiedForSendingStatus === true) {
     return { IsComplete: true, Data: dataOf(props, target) };
   }
-  if (timedOut(event, ctx)) {
+  if (timedOut(event, ctx.now())) {
     throw new Error(`Timed out after ${props.timeoutSeconds} seconds waiting for ${where} to be verified for sending; last DKIM status: ${status}. A replica is verified once its parent '${name}' in ${primary} is: check the parent's DKIM records, or raise \`timeout\`.`);
   }
   return { IsComplete: false };
@@ -441,7 +433,7 @@ async function isReady(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promise
   try {
     return await isVerified(event, ctx, props, target);
   } catch (error) {
-    const transient = mayPass(error) && !timedOut(event, ctx);
+    const transient = mayPass(error) && !timedOut(event, ctx.now());
     if (event.Replacement && !transient) await removeFailedReplacement(ctx, props, target);
     throw error;
   }
@@ -454,7 +446,7 @@ async function isDeleted(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promi
   const { replicaRegion: region, identityName: name } = replica;
   const identity = await getIdentity(ctx, region, name);
   if (identity === undefined) return { IsComplete: true };
-  if (timedOut(event, ctx)) {
+  if (timedOut(event, ctx.now())) {
     throw new Error(`Timed out after ${waitSecondsOf(event)} seconds waiting for the DEED replica '${name}' in ${region} to be deleted.`);
   }
   if (event.DeleteBusy && await requestDeletion(ctx, region, name) === 'gone') {
@@ -469,7 +461,7 @@ async function checkOnce(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promi
   } catch (error) {
     // Polling is idempotent: a transient failure that outlasted this invocation's turns just
     // waits for the next invocation, until the resource's own deadline.
-    if (mayPass(error) && !timedOut(event, ctx)) return { IsComplete: false };
+    if (mayPass(error) && !timedOut(event, ctx.now())) return { IsComplete: false };
     throw error;
   }
 }
@@ -479,7 +471,7 @@ async function checkOnce(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promi
  * Polls for up to `pollWindowMs` within one invocation, then hands back to the framework.
  */
 export async function isComplete(event: ReplicaEvent, ctx: ReplicaHandlerContext): Promise<ReplicaIsCompleteResult> {
-  const passing = (error: unknown, e: ReplicaEvent) => (mayPass(error) || error instanceof ParentNotVerifiedError) && !timedOut(e, ctx);
+  const passing = (error: unknown, e: ReplicaEvent) => (mayPass(error) || error instanceof ParentNotVerifiedError) && !timedOut(e, ctx.now());
   return pollWithin(ctx, resumingHandOver(event, (e) => onEventWork(e, ctx), (e) => checkOnce(e, ctx), passing));
 }
 

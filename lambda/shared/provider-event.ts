@@ -29,3 +29,25 @@ export interface ProviderEvent {
   /** Attributes onEvent returned (the framework merges them with isComplete's). */
   readonly Data?: Record<string, string>;
 }
+
+/** What a handler does for each kind of CloudFormation request. */
+export interface RequestHandlers<E extends ProviderEvent, R> {
+  readonly onCreate: (event: E) => Promise<R>;
+  readonly onUpdate: (event: E) => Promise<R>;
+  readonly onDelete: (event: E) => Promise<R>;
+}
+
+/** Runs the handler of the event's RequestType. */
+export function dispatch<E extends ProviderEvent, R>(event: E, handlers: RequestHandlers<E, R>): Promise<R> {
+  switch (event.RequestType) {
+    case 'Create': return handlers.onCreate(event);
+    case 'Update': return handlers.onUpdate(event);
+    case 'Delete': return handlers.onDelete(event);
+    default: throw new Error(`Unknown RequestType: ${JSON.stringify((event as { RequestType?: unknown }).RequestType)}`);
+  }
+}
+
+/** Whether the resource's deadline (set by onEvent) has passed. */
+export function timedOut(event: ProviderEvent, now: number): boolean {
+  return event.WaitDeadline !== undefined && now >= event.WaitDeadline;
+}
