@@ -525,14 +525,13 @@ describe('Update', () => {
     expect(writes()).toBe(0);
   });
 
-  test('gone before an update: fails saying so', async () => {
+  test('gone before an update (deleted outside CloudFormation): created again, so its rollback goes through too', async () => {
     ses.on(GetConfigurationSetCommand).rejects(exception(NotFoundException));
-    await expect(onEvent(update({ TlsPolicy: 'OPTIONAL' }), ctx)).rejects.toThrow(
-      "The SES configuration set 'transactional' no longer exists in us-west-2 (deleted outside CloudFormation?). "
-      + 'Remove the resource from the stack or give it a new configurationSetName to create it again.');
-    ses.on(GetConfigurationSetCommand).resolves(asWanted());
-    ses.on(GetConfigurationSetEventDestinationsCommand).rejects(exception(NotFoundException));
-    await expect(onEvent(update(), ctx)).rejects.toThrow('no longer exists in us-west-2');
+    ses.on(CreateConfigurationSetCommand).resolves({});
+    ses.on(CreateConfigurationSetEventDestinationCommand).resolves({});
+    await expect(onEvent(update({ TlsPolicy: 'OPTIONAL' }), ctx)).resolves.toMatchObject({ PhysicalResourceId: 'us-west-2/transactional' });
+    expect(ses.commandCalls(CreateConfigurationSetCommand)[0].args[0].input).toMatchObject({ ConfigurationSetName: 'transactional' });
+    expect(logs.some((l) => l.operation === 'RecreateMissingConfigurationSet')).toBe(true);
   });
 
   test.each([

@@ -738,7 +738,10 @@ async function onUpdate(event: ConfigurationSetEvent, ctx: Ctx): Promise<Configu
   // change, and the rollback must go through. GetConfigurationSet answers the tags too.
   const state = await readSet(ctx, region, name);
   if (state === undefined) {
-    throw new Error(`The SES configuration set '${name}' no longer exists in ${region} (deleted outside CloudFormation?). Remove the resource from the stack or give it a new configurationSetName to create it again.`);
+    // Deleted outside CloudFormation, while the stack still declares it: create it again.
+    // Failing would fail the rollback the same way (UPDATE_ROLLBACK_FAILED).
+    ctx.log({ operation: 'RecreateMissingConfigurationSet', region, configurationSetName: name, outcome: 'was gone' });
+    return createSet(ctx, props, target);
   }
   const tags = tagsOf(state.set.Tags);
   if (tags[OWNER_TAG_KEY] === target.owner) {
