@@ -11,7 +11,7 @@
 import { App, Stack, Tags } from 'aws-cdk-lib';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { MultiRegionEndpoint } from '../lib';
+import { MultiRegionConfigurationSet, MultiRegionEmailTemplate, MultiRegionEndpoint, MultiRegionEventDestination } from '../lib';
 import { SesEmulator } from './emulator/ses-emulator';
 import { Bystander, BystanderResult } from './support/bystander';
 import { CloudFormationDriver, DeployResult } from './support/cloudformation-driver';
@@ -171,6 +171,37 @@ test('5 endpoints each with a DEED replica: both regions within the quota, besid
   expect(emulator.identities(PRIMARY)).toHaveLength(5); // the parents, only ever read
   expect(foreignState()).toBe(before);
   expect(foreignWrites()).toEqual([]);
+}, 120_000);
+
+test('an endpoint, a template and a configuration set in both regions (issue #13): within the quota, beside bystanders in both', async () => {
+  // One of each: five custom resources, four of them taking turns for calls in the secondary region.
+  const build = (tagged: boolean) => app((stack) => {
+    const endpoint = new MultiRegionEndpoint(stack, 'Endpoint', { secondaryRegion: SECONDARY });
+    new MultiRegionEmailTemplate(stack, 'Template', { secondaryRegion: endpoint.secondaryRegion, subject: 'Order', text: 'Hello {{name}}' });
+    const set = new MultiRegionConfigurationSet(stack, 'Set', { secondaryRegion: endpoint.secondaryRegion, reputationMetrics: true });
+    set.addEventDestination('Events', { destination: MultiRegionEventDestination.eventBridge() });
+    if (tagged) Tags.of(stack).add('team', 'mail');
+  });
+  const cfn = driver();
+
+  const created = await phase([PRIMARY, SECONDARY], () => cfn.deploy(build(false)));
+  expect(created.result).toMatchObject({ status: 'CREATE_COMPLETE' });
+  for (const region of [PRIMARY, SECONDARY]) {
+    expect(emulator.templates(region)).toHaveLength(1);
+    expect(emulator.configurationSets(region)).toHaveLength(1);
+  }
+  expectWithinQuota(created);
+
+  const updated = await phase([PRIMARY, SECONDARY], () => cfn.deploy(build(true)));
+  expect(updated.result).toMatchObject({ status: 'UPDATE_COMPLETE' });
+  expectWithinQuota(updated);
+
+  const destroyed = await phase([PRIMARY, SECONDARY], () => cfn.destroy());
+  expect(destroyed.result).toMatchObject({ status: 'DELETE_COMPLETE' });
+  expectWithinQuota(destroyed);
+
+  expect(cfn.events.filter((e) => e.status.endsWith('_FAILED'))).toEqual([]);
+  expect([...emulator.endpoints(), ...emulator.templates(), ...emulator.configurationSets()]).toEqual([]);
 }, 120_000);
 
 test('a neighbour that takes most of the quota slows the deploy down but fails nothing, and a throttled Create is retried, not adopted', async () => {
