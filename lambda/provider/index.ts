@@ -113,16 +113,16 @@ interface Kind {
 /** The stack's own region: the primary region of everything this library creates. */
 const primaryClient = () => sesIn(process.env.AWS_REGION ?? '');
 
+/** Endpoints and lookups: one handler, managing in the stack's region. */
+const ENDPOINTS: Kind = {
+  onEvent: (event, base) => endpoint.onEvent(event, { ...base, ses: primaryClient(), sesIn }),
+  isComplete: (event, base) => endpoint.isComplete(event, { ...base, ses: primaryClient(), sesIn }),
+};
+
 /** Every resource type this provider serves, and its handlers. */
 const KINDS: Record<string, Kind> = {
-  [ENDPOINT_RESOURCE_TYPE]: {
-    onEvent: (event, base) => endpoint.onEvent(event, { ...base, ses: primaryClient(), sesIn }),
-    isComplete: (event, base) => endpoint.isComplete(event, { ...base, ses: primaryClient(), sesIn }),
-  },
-  [LOOKUP_RESOURCE_TYPE]: {
-    onEvent: (event, base) => endpoint.onEvent(event, { ...base, ses: primaryClient(), sesIn }),
-    isComplete: (event, base) => endpoint.isComplete(event, { ...base, ses: primaryClient(), sesIn }),
-  },
+  [ENDPOINT_RESOURCE_TYPE]: ENDPOINTS,
+  [LOOKUP_RESOURCE_TYPE]: ENDPOINTS,
   [REPLICA_RESOURCE_TYPE]: {
     onEvent: (event, base) => replica.onEvent(event, { ...base, ses: sesIn }),
     isComplete: (event, base) => replica.isComplete(event, { ...base, ses: sesIn }),
